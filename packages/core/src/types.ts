@@ -1,0 +1,141 @@
+import type { AxiosInstance } from 'axios';
+import type { TokenStore } from './store.js';
+
+/** Anything with `warn` and `error` (console, pino, Nest's `Logger`). Messages never hold secrets. */
+export interface Logger {
+  debug?(message: string, ...meta: unknown[]): void;
+  info?(message: string, ...meta: unknown[]): void;
+  warn(message: string, ...meta: unknown[]): void;
+  error(message: string, ...meta: unknown[]): void;
+}
+
+/** A source of the current time in epoch milliseconds; inject one to test expiry. */
+export interface Clock {
+  now(): number;
+}
+
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface RetryOptions {
+  /** Retries after the first attempt (default 3). */
+  retries?: number;
+  /** First backoff delay in ms (default 200); doubles each retry, with full jitter. */
+  minDelayMs?: number;
+  /** Cap of one backoff delay in ms (default 5,000). */
+  maxDelayMs?: number;
+  /** Longest `Retry-After` honoured in ms (default 30,000); longer ends the retries. */
+  maxRetryAfterMs?: number;
+}
+
+export interface RefreshOptions {
+  /** Before expiry, serve the cached token and refresh in the background (default 300,000 = 5 min). */
+  softWindowMs?: number;
+  /** Before expiry, callers wait for the refresh (default 30,000). */
+  hardWindowMs?: number;
+  /** After a 403 from `/token` (disabled account, IP throttled), no new attempt for this long (default 60,000). */
+  cooldownMs?: number;
+  /** Optional `unref`'d timer that refreshes in the soft window even without traffic (default off). */
+  keepWarm?: boolean;
+}
+
+export interface ClientTokenOptions {
+  /** Most users whose client token is kept (LRU; default 10,000). */
+  maxEntries?: number;
+  /** Reuse a cached client token only while at least this much lifetime remains (default 300,000 = 5 min). */
+  minRemainingMs?: number;
+}
+
+export interface BudgetOptions {
+  /** Most `/token` calls per window for this application (default 1,200, below Basiq's 1,500). */
+  limit?: number;
+  /** The window in ms (default 300,000 = 5 min, Basiq's period). */
+  windowMs?: number;
+  /** Calls kept back for server-token refreshes: client tokens stop at `limit - serverReserve` (default 100). */
+  serverReserve?: number;
+}
+
+/** Options of {@link createBasiqClient}. Validated at once: a wrong option throws `BasiqConfigError`. */
+export interface BasiqOptions {
+  /** The API key from the Basiq dashboard, sent exactly as given (`Authorization: Basic <apiKey>`). */
+  apiKey: string;
+  /** Basiq's base URL (default `https://au-api.basiq.io`). `https` only, except loopback hosts (the emulator). */
+  baseUrl?: string;
+  /** The `basiq-version` header sent to `/token` (default `3.0`). */
+  basiqVersion?: string;
+  /** Timeout of one `/token` attempt in ms (default 10,000). */
+  tokenTimeoutMs?: number;
+  /** Timeout of one data request made through `http`/`fetch` in ms (default 30,000). */
+  requestTimeoutMs?: number;
+  retry?: RetryOptions;
+  refresh?: RefreshOptions;
+  clientTokens?: ClientTokenOptions;
+  budget?: BudgetOptions;
+  /** Where tokens, the budget and the refresh lock live (default: in this process). */
+  store?: TokenStore;
+  /** The fetch used for `/token` and by the fetch wrapper (default: global `fetch`). */
+  fetch?: FetchLike;
+  clock?: Clock;
+  /** Where the library logs (default `console`); `false` for silence. */
+  logger?: Logger | false;
+}
+
+/** A CLIENT_ACCESS token for one user. `expiresIn` is the remaining lifetime in seconds. */
+export interface ClientToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  expiresAt: number;
+  userId: string;
+}
+
+/** What the library emits (`client.on(event, listener)`); payloads never hold a token. */
+export interface BasiqEvents {
+  /** A `/token` call succeeded. */
+  'token:fetched': [{ scope: 'SERVER_ACCESS' | 'CLIENT_ACCESS'; expiresInSec: number; durationMs: number }];
+  /** A `/token` attempt failed and will be retried. */
+  'token:retry': [{ scope: 'SERVER_ACCESS' | 'CLIENT_ACCESS'; attempt: number; delayMs: number; reason: string }];
+  /** Getting a token failed for good. */
+  'token:error': [{ scope: 'SERVER_ACCESS' | 'CLIENT_ACCESS'; code: string; message: string }];
+  /** A data call met an expired/invalid token and is replayed with a fresh one. */
+  'token:replay': [{ status: number; basiqCode: string | undefined }];
+  /** A client-token request was refused by the local budget. */
+  'budget:exhausted': [{ retryAfterMs: number }];
+  /** The store failed; serving from this process meanwhile. */
+  'store:degraded': [{ message: string }];
+  /** The store answers again. */
+  'store:recovered': [Record<string, never>];
+}
+
+/** What the token engine offers the HTTP layer. */
+export interface ServerTokenSource {
+  getServerToken(): Promise<string>;
+  /** Drops `token` if it is still the cached one, so the next `getServerToken()` refreshes. */
+  invalidateServerToken(token: string): Promise<void>;
+}
+
+/** What adapters put on the request (`req.basiq`, `ctx.state.basiq`). */
+export interface BasiqRequestContext {
+  /** An axios instance bound to Basiq's base URL that sends the server token. */
+  http: AxiosInstance;
+  /** A fetch bound to Basiq's base URL (relative paths allowed) that sends the server token. */
+  fetch: FetchLike;
+  getServerToken(): Promise<string>;
+  getClientToken(userId: string): Promise<ClientToken>;
+}
+
+/** The client-token route as data: adapters only copy it to their framework's response. */
+export interface RouteResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: ClientTokenBody | ErrorBody;
+}
+
+export interface ClientTokenBody {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+// Tests run against the TypeScript sources, so `npm test` needs no build for unit suites;
+// suites that spawn built programs (examples' main, packaging) build what they need first.
+export default defineConfig({
+  resolve: {
+    alias: ['core', 'emulator', 'redis', 'express', 'koa', 'nestjs'].map((name) => ({
+      find: new RegExp(`^@basiq-token/${name}$`),
+      replacement: pkg(name),
+    })),
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    maxWorkers: 2,
+    setupFiles: ['./test/support/setup.ts'],
+  },
+});
