@@ -10,7 +10,12 @@ export default defineConfig({
     alias: ['core', 'emulator', 'redis', 'express', 'koa', 'nestjs'].map((name) => ({
       find: new RegExp(`^@basiq-token/${name}$`),
       replacement: pkg(name),
-    })),
+    })).concat([
+      {
+        find: /^@basiq-token\/example-shared$/,
+        replacement: fileURLToPath(new URL('./examples/shared/src/index.ts', import.meta.url)),
+      },
+    ]),
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
