@@ -1,0 +1,61 @@
+/**
+ * One Redis command as a flat list of strings (`['SET', 'k', 'v', 'PX', '1000']`), answered
+ * with the raw reply. Any client fits through this: ioredis `(args) => client.call(...args)`,
+ * node-redis `(args) => client.sendCommand(args)`, a cluster client, a test double.
+ */
+export type RedisCommand = (args: string[]) => Promise<unknown>;
+
+/**
+ * The part of an ioredis client (v5, v6; `Redis` or `Cluster`) the store uses. Structural, so
+ * this package needs no runtime dependency on ioredis.
+ */
+export interface IORedisLike {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+/** The part of a node-redis client (v4, v5, v6) the store uses. */
+export interface NodeRedisLike {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** Whether `client` looks like ioredis: it has `call`. (ioredis also has a `sendCommand`, with another shape, so `call` is checked first.) */
+function isIORedis(client: object): client is IORedisLike {
+  return typeof (client as { call?: unknown }).call === 'function';
+}
+
+function isNodeRedis(client: object): client is NodeRedisLike {
+  return typeof (client as { sendCommand?: unknown }).sendCommand === 'function';
+}
+
+/** Turns a handed-in client into a {@link RedisCommand}, by its shape. */
+export function commandFromClient(client: IORedisLike | NodeRedisLike): RedisCommand {
+  if (typeof client !== 'object' || client === null) {
+    throw new TypeError('RedisStore: `client` must be an ioredis or node-redis client');
+  }
+  if (isIORedis(client)) {
+    return (args) => {
+      const [name, ...rest] = args;
+      return client.call(name as string, ...rest);
+    };
+  }
+  if (isNodeRedis(client)) return (args) => client.sendCommand(args);
+  throw new TypeError(
+    'RedisStore: `client` has neither `call` (ioredis) nor `sendCommand` (node-redis); pass `sendCommand` instead',
+  );
+}
+
+/** Redis replies come back as strings, Buffers or (RESP3) other scalars depending on the client; normalise. */
+export function replyToString(reply: unknown): string | undefined {
+  if (reply === null || reply === undefined) return undefined;
+  if (typeof reply === 'string') return reply;
+  if (reply instanceof Uint8Array) return Buffer.from(reply).toString('utf8');
+  return String(reply);
+}
+
+export function replyToNumber(reply: unknown): number {
+  if (typeof reply === 'number') return reply;
+  if (typeof reply === 'bigint') return Number(reply);
+  const n = Number(replyToString(reply));
+  if (!Number.isFinite(n)) throw new TypeError('RedisStore: unexpected non-numeric reply from Redis');
+  return n;
+}
