@@ -1,0 +1,367 @@
+/**
+ * The adapter conformance suite: the same scenarios, over real loopback HTTP against the Basiq
+ * emulator, for every adapter (Express 4/5, Koa 2/3, NestJS, …). Each adapter variant has a
+ * small test file that calls `runConformanceSuite(name, driver)`; every scenario is one
+ * `it` inside `describe(name)`, so results read one line per adapter and scenario.
+ *
+ * ## The driver contract
+ *
+ * `driver.start(options)` builds a real app around the adapter under test, listens on
+ * 127.0.0.1 port 0 and resolves with its base `url` (no trailing slash) and a `close()` that
+ * stops the server (never the client: the suite owns and closes it). The app must have:
+ *
+ * - the adapter's middleware/module, given `options.client` (a `BasiqClient`), applied to every
+ *   request under `options.prefix` (`''` or absent: the whole app; otherwise a path such as
+ *   `/api/basiq`, mounted the framework's own way: `app.use(prefix, router)`, a router prefix,
+ *   a controller path, …);
+ * - `POST {prefix}/client-token`: the adapter's ready-made client-token route, calling
+ *   `options.resolveUserId` with the framework's own request object (Express `req`, Koa `ctx`,
+ *   Nest's platform request). The suite reads only `.headers` from it; it may return a value
+ *   or a promise, or throw;
+ * - `GET {prefix}/users/:userId`: an app route that calls
+ *   `<request context>.http.get('/users/' + encodeURIComponent(userId))` and answers 200 with
+ *   the response's `data` as JSON. It does not catch: a rejection goes to the framework's
+ *   error handling;
+ * - `GET {prefix}/fetch/users/:userId`: the same through `<request context>.fetch(...)`,
+ *   answering Basiq's status and JSON body as they came;
+ * - the framework's own error handling (Express: an error middleware `(err, req, res, next)`;
+ *   Koa: `app.on('error')` after Koa's default handling; Nest: an exception filter) calls
+ *   `options.onError(err)` with the error exactly as thrown, and answers a status of 500 or more
+ *   for an error that carries no HTTP status of its own (and 400 or more for one that does).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeJwt } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BasiqApiError, BasiqError, createBasiqClient } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+import { startEmulator } from '@basiq-token/emulator';
+import type { BasiqEmulator } from '@basiq-token/emulator';
+
+/** What the suite hands a driver for one app. */
+export interface DriverStartOptions {
+  /** The client the adapter must use (the suite creates and closes it). */
+  client: BasiqClient;
+  /** The app's user resolution, to give the adapter's client-token route as is. */
+  resolveUserId: (request: { headers: IncomingHttpHeaders }) => unknown;
+  /** Where the adapter is mounted: `''`/absent for the whole app, or a path like `/api/basiq`. */
+  prefix?: string;
+  /** To be called by the framework's own error handling with each error that reached it. */
+  onError: (error: unknown) => void;
+}
+
+/** An app a driver started. */
+export interface RunningApp {
+  /** Base URL, e.g. `http://127.0.0.1:54321` (no trailing slash). */
+  url: string;
+  /** Stops the server; leaves the client open. */
+  close(): Promise<void>;
+}
+
+/** Builds and starts an app around one adapter; see the contract at the top of this file. */
+export interface AdapterDriver {
+  start(options: DriverStartOptions): Promise<RunningApp>;
+}
+
+/** The seeded emulator user. */
+export const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+
+const USER_HEADER = 'x-test-user';
+const ASYNC_HEADER = 'x-test-async';
+const THROW_HEADER = 'x-test-throw';
+
+/** Thrown by the suite's `resolveUserId` when asked to, to follow it into the framework's handler. */
+class SessionStoreDown extends Error {
+  override name = 'SessionStoreDown';
+}
+
+/**
+ * The suite's stand-in for an app's authentication: the user comes from `x-test-user`;
+ * `x-test-async` makes it answer through a promise; `x-test-throw` makes it throw.
+ */
+function resolveUserId(request: { headers: IncomingHttpHeaders }): unknown {
+  const headers = request.headers;
+  if (headers[THROW_HEADER] !== undefined) throw new SessionStoreDown('session store unreachable');
+  const user = headers[USER_HEADER];
+  const value = Array.isArray(user) ? user[0] : user;
+  if (headers[ASYNC_HEADER] !== undefined) return sleep(1).then(() => value);
+  return value;
+}
+
+/** Registers the conformance scenarios for one adapter variant under `describe(name)`. */
+export function runConformanceSuite(name: string, driver: AdapterDriver): void {
+  describe(name, () => {
+    let emulator: BasiqEmulator;
+    const cleanups: Array<() => Promise<void>> = [];
+
+    beforeAll(async () => {
+      emulator = await startEmulator({ tokenLifetimeSec: 3600 });
+    });
+    afterAll(async () => {
+      await emulator?.stop();
+    });
+    afterEach(async () => {
+      // Apps first, then clients: an app may still hold a request using its client.
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+      emulator.clearFaults();
+      emulator.setTokenLifetime(3600);
+      emulator.resetCounters();
+    });
+
+    function newClient(overrides: Partial<BasiqOptions> = {}): BasiqClient {
+      const client = createBasiqClient({
+        apiKey: emulator.apiKey,
+        baseUrl: emulator.url,
+        logger: false,
+        retry: { retries: 2, minDelayMs: 5, maxDelayMs: 20 },
+        ...overrides,
+      });
+      cleanups.push(() => client.close());
+      return client;
+    }
+
+    interface Started extends RunningApp {
+      client: BasiqClient;
+      errors: unknown[];
+    }
+
+    async function startApp(overrides: Partial<BasiqOptions> = {}, prefix?: string): Promise<Started> {
+      const client = newClient(overrides);
+      const errors: unknown[] = [];
+      const app = await driver.start({
+        client,
+        resolveUserId,
+        ...(prefix !== undefined ? { prefix } : {}),
+        onError: (error) => errors.push(error),
+      });
+      cleanups.push(() => app.close());
+      return { ...app, client, errors };
+    }
+
+    function postClientToken(base: string, headers: Record<string, string> = {}): Promise<Response> {
+      return fetch(`${base}/client-token`, { method: 'POST', headers });
+    }
+
+    /** Everything a response must never hold: the API key and every token the emulator issued. */
+    function secrets(): string[] {
+      return [emulator.apiKey, ...emulator.issuedTokens().map(tokenText)];
+    }
+
+    async function expectNoSecret(text: string): Promise<void> {
+      for (const secret of secrets())
+        expect(text.includes(secret), 'a secret leaked into a response').toBe(false);
+    }
+
+    /** Checks one route error: status, `{error:{code,message}}` JSON and nothing secret. */
+    async function expectRouteError(res: Response, status: number, code: string): Promise<void> {
+      const text = await res.text();
+      expect(res.status, text).toBe(status);
+      expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
+      const body = JSON.parse(text) as { error: { code: unknown; message: unknown } };
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
+      expect(body.error.code).toBe(code);
+      expect(typeof body.error.message).toBe('string');
+      await expectNoSecret(text);
+    }
+
+    it('sends the server token to Basiq from an app route (http and fetch)', async () => {
+      const app = await startApp();
+      const viaHttp = await fetch(`${app.url}/users/${SEEDED_USER_ID}`);
+      expect(viaHttp.status).toBe(200);
+      expect(((await viaHttp.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+      const viaFetch = await fetch(`${app.url}/fetch/users/${SEEDED_USER_ID}`);
+      expect(viaFetch.status).toBe(200);
+      expect(((await viaFetch.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+      expect(emulator.counters.serverTokens).toBe(1);
+      expect(app.errors).toEqual([]);
+    });
+
+    it('makes one /token call for a burst of 50 concurrent requests', async () => {
+      const app = await startApp();
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => fetch(`${app.url}/users/${SEEDED_USER_ID}`)),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+      await Promise.all(responses.map((r) => r.arrayBuffer()));
+      expect(emulator.counters.tokenCalls).toBe(1);
+    });
+
+    it('refreshes the server token across expiry with no failed request', async () => {
+      emulator.setTokenLifetime(2);
+      const app = await startApp();
+      const statuses: number[] = [];
+      // Keep traffic flowing until Basiq has issued three tokens: the requests span more than
+      // two lifetimes. The deadline only bounds a broken refresh; it is not a timing assertion.
+      const deadline = Date.now() + 15_000;
+      while (emulator.counters.serverTokens < 3 && Date.now() < deadline) {
+        const batch = await Promise.all(
+          Array.from({ length: 5 }, () => fetch(`${app.url}/users/${SEEDED_USER_ID}`)),
+        );
+        for (const res of batch) {
+          statuses.push(res.status);
+          await res.arrayBuffer();
+        }
+        await sleep(100);
+      }
+      expect(emulator.counters.serverTokens).toBeGreaterThanOrEqual(3);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      // Refreshes follow the token lifetime, not the traffic.
+      expect(emulator.counters.tokenCalls).toBeLessThan(statuses.length / 2);
+      expect(app.errors).toEqual([]);
+    });
+
+    it('refreshes and replays once after the server token is revoked early', async () => {
+      const app = await startApp();
+      expect((await fetch(`${app.url}/users/${SEEDED_USER_ID}`)).status).toBe(200);
+      expect(emulator.counters.tokenCalls).toBe(1);
+      for (const [as, calls] of [
+        ['expired', 2],
+        ['invalid', 3],
+      ] as const) {
+        emulator.revokeAll(as);
+        const res = await fetch(`${app.url}/users/${SEEDED_USER_ID}`);
+        expect(res.status, `after revocation as ${as}`).toBe(200);
+        expect(((await res.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+        expect(emulator.counters.tokenCalls, `after revocation as ${as}`).toBe(calls);
+      }
+      expect(app.errors).toEqual([]);
+    });
+
+    it('client-token route: 200 with a CLIENT_ACCESS token for the resolved user, no-store', async () => {
+      const app = await startApp();
+      for (const headers of [
+        { [USER_HEADER]: SEEDED_USER_ID },
+        { [USER_HEADER]: SEEDED_USER_ID, [ASYNC_HEADER]: '1' },
+      ]) {
+        const res = await postClientToken(app.url, headers);
+        const text = await res.text();
+        expect(res.status, text).toBe(200);
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
+        const body = JSON.parse(text) as { access_token: string; token_type: string; expires_in: number };
+        expect(body.token_type).toBe('Bearer');
+        expect(body.expires_in).toBeGreaterThan(0);
+        const claims = decodeJwt(body.access_token);
+        expect(claims.scope).toBe('CLIENT_ACCESS');
+        expect(claims.userId).toBe(SEEDED_USER_ID);
+        expect(body.access_token).not.toBe(await app.client.getServerToken());
+        expect(text.includes(emulator.apiKey)).toBe(false);
+      }
+    });
+
+    it('client-token route: 401 when no user is signed in', async () => {
+      const app = await startApp();
+      await expectRouteError(await postClientToken(app.url), 401, 'unauthenticated');
+      await expectRouteError(await postClientToken(app.url, { [ASYNC_HEADER]: '1' }), 401, 'unauthenticated');
+      expect(emulator.counters.tokenCalls).toBe(0);
+    });
+
+    it('client-token route: 400 for an invalid userId, before any /token call', async () => {
+      const app = await startApp();
+      for (const bad of ['not a user id', '../token', 'x'.repeat(65)]) {
+        await expectRouteError(
+          await postClientToken(app.url, { [USER_HEADER]: bad }),
+          400,
+          'invalid_user_id',
+        );
+      }
+      expect(emulator.counters.tokenCalls).toBe(0);
+    });
+
+    it('client-token route: 429 with Retry-After when over the /token budget', async () => {
+      const app = await startApp({ budget: { limit: 3, serverReserve: 1 } });
+      const users = [SEEDED_USER_ID, emulator.createUser({ email: 'a@example.com' }).id];
+      for (const user of users)
+        expect((await postClientToken(app.url, { [USER_HEADER]: user })).status).toBe(200);
+      const callsBefore = emulator.counters.tokenCalls;
+      const third = emulator.createUser({ email: 'b@example.com' }).id;
+      const res = await postClientToken(app.url, { [USER_HEADER]: third });
+      expect(res.headers.get('retry-after') ?? '').toMatch(/^[1-9]\d*$/);
+      await expectRouteError(res, 429, 'token_budget_exhausted');
+      expect(emulator.counters.tokenCalls).toBe(callsBefore);
+    });
+
+    it('client-token route: 503 when Basiq keeps failing', async () => {
+      const app = await startApp({ retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 } });
+      emulator.injectFault({ path: '/token', status: 500, times: 10 });
+      await expectRouteError(
+        await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
+        503,
+        'basiq_unavailable',
+      );
+    });
+
+    it('client-token route: 504 when Basiq answers too slowly', async () => {
+      const app = await startApp({ tokenTimeoutMs: 150, retry: { retries: 0 } });
+      emulator.injectFault({ path: '/token', delayMs: 1_000, times: 10 });
+      await expectRouteError(
+        await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
+        504,
+        'basiq_timeout',
+      );
+    });
+
+    it('client-token route: 502 when Basiq answers a malformed 200', async () => {
+      const app = await startApp({ retry: { retries: 0 } });
+      emulator.injectFault({ path: '/token', status: 200, body: { token_type: 'Bearer' }, times: 10 });
+      await expectRouteError(
+        await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
+        502,
+        'basiq_bad_response',
+      );
+    });
+
+    it('works mounted under a prefix (/api/basiq)', async () => {
+      const app = await startApp({}, '/api/basiq');
+      const res = await postClientToken(`${app.url}/api/basiq`, { [USER_HEADER]: SEEDED_USER_ID });
+      expect(res.status).toBe(200);
+      expect(decodeJwt(((await res.json()) as { access_token: string }).access_token).userId).toBe(
+        SEEDED_USER_ID,
+      );
+      const user = await fetch(`${app.url}/api/basiq/users/${SEEDED_USER_ID}`);
+      expect(user.status).toBe(200);
+      expect(((await user.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+      const outside = await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID });
+      expect(outside.status).toBe(404);
+      await outside.arrayBuffer();
+    });
+
+    it("passes a throwing resolveUserId to the framework's error handler", async () => {
+      const app = await startApp();
+      const res = await postClientToken(app.url, { [THROW_HEADER]: '1' });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      await expectNoSecret(await res.text());
+      expect(app.errors).toHaveLength(1);
+      expect(app.errors[0]).toBeInstanceOf(SessionStoreDown);
+      expect(emulator.counters.tokenCalls).toBe(0);
+    });
+
+    it("passes a failing Basiq call from an app route to the framework's error handler", async () => {
+      const app = await startApp({ retry: { retries: 0 } });
+      // No server token to be had: a BasiqError with no HTTP status of its own.
+      emulator.injectFault({ path: '/token', status: 503, times: 10 });
+      const down = await fetch(`${app.url}/users/${SEEDED_USER_ID}`);
+      expect(down.status).toBeGreaterThanOrEqual(500);
+      await expectNoSecret(await down.text());
+      expect(app.errors).toHaveLength(1);
+      expect(app.errors[0]).toBeInstanceOf(BasiqError);
+      expect(app.errors[0]).not.toBeInstanceOf(BasiqApiError);
+      emulator.clearFaults();
+      // Basiq answers 404 for an unknown user: a BasiqApiError with Basiq's status.
+      const missing = await fetch(`${app.url}/users/00000000-0000-0000-0000-000000000000`);
+      expect(missing.status).toBeGreaterThanOrEqual(400);
+      await expectNoSecret(await missing.text());
+      expect(app.errors).toHaveLength(2);
+      expect(app.errors[1]).toBeInstanceOf(BasiqApiError);
+      expect((app.errors[1] as BasiqApiError).status).toBe(404);
+    });
+  });
+}
+
+/** The emulator may list issued tokens as strings or records; the suite only needs the text. */
+function tokenText(entry: unknown): string {
+  if (typeof entry === 'string') return entry;
+  const record = entry as { token?: string; accessToken?: string; access_token?: string };
+  return record.token ?? record.accessToken ?? record.access_token ?? '';
+}
