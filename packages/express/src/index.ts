@@ -1,0 +1,5 @@
+export { basiq } from './middleware.js';
+export type { BasiqMiddleware } from './middleware.js';
+export { clientTokenRoute } from './client-token-route.js';
+export type { ClientTokenRouteOptions } from './client-token-route.js';
+export type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';

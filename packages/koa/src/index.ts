@@ -1,0 +1,6 @@
+export { basiq } from './middleware.js';
+export type { BasiqMiddleware, BasiqState } from './middleware.js';
+export { clientTokenRoute } from './client-token-route.js';
+export type { ClientTokenRouteOptions } from './client-token-route.js';
+export { toKoaError } from './koa-error.js';
+export type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
