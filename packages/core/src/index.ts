@@ -1,3 +1,16 @@
 export * from './errors.js';
 export * from './store.js';
 export type * from './types.js';
+
+export { BasiqClient, createBasiqClient } from './client.js';
+export type { BasiqClientState } from './client.js';
+export type { ServerTokenPhase } from './server-token.js';
+export { validateUserId, MAX_USER_ID_LENGTH } from './user-id.js';
+export { DEFAULT_BASE_URL, DEFAULT_BASIQ_VERSION, isLoopbackHost } from './options.js';
+export { redactCredentials } from './secrets.js';
+
+export { createBasiqAxios, attachToAxios, createBasiqFetch } from './http/index.js';
+export type { HttpOptions } from './http/index.js';
+export { clientTokenRoute, errorResponse } from './route.js';
+export { buildConsentUrl, CONSENT_ACTIONS } from './consent.js';
+export type { ConsentUrlOptions } from './consent.js';

@@ -1,0 +1,64 @@
+import { BasiqRateLimitError } from './errors.js';
+import type { SafeLogger } from './logger.js';
+import type { TokenStore } from './store.js';
+import type { Clock } from './types.js';
+
+export interface TokenBudgetOptions {
+  store: TokenStore;
+  /** The namespaced store key of the sliding window. */
+  key: string;
+  limit: number;
+  windowMs: number;
+  serverReserve: number;
+  clock: Clock;
+  logger: SafeLogger;
+  onExhausted?(info: { retryAfterMs: number }): void;
+}
+
+/**
+ * Counts every `/token` call of this application in a sliding window kept in the store (so
+ * a fleet shares one count), to stay below Basiq's 1,500 calls per 5 minutes.
+ *
+ * Server-token refreshes are always recorded and always proceed: without a server token
+ * nothing works. Client tokens stop `serverReserve` short of the limit, so a burst of
+ * browser sign-ins cannot starve the refreshes.
+ */
+export class TokenBudget {
+  readonly #o: TokenBudgetOptions;
+  #warnedOverLimitAt = -Infinity;
+
+  constructor(options: TokenBudgetOptions) {
+    this.#o = options;
+  }
+
+  /** Records a server-token call; never refuses. */
+  async recordServerCall(): Promise<void> {
+    const { store, key, windowMs, limit, clock } = this.#o;
+    const now = clock.now();
+    const slot = await store.takeSlot(key, { now, windowMs });
+    if (slot.count > limit && now - this.#warnedOverLimitAt >= windowMs) {
+      this.#warnedOverLimitAt = now;
+      this.#o.logger.warn(
+        `${slot.count} /token calls in the last ${windowMs} ms, over the budget of ${limit}`,
+      );
+    }
+  }
+
+  /**
+   * Records a client-token call, or throws `BasiqRateLimitError` (`token_budget_exhausted`,
+   * with `retryAfterMs`) without recording anything when only the server reserve is left.
+   */
+  async takeClientSlot(): Promise<void> {
+    const { store, key, windowMs, limit, serverReserve, clock } = this.#o;
+    const max = limit - serverReserve;
+    const slot = await store.takeSlot(key, { now: clock.now(), windowMs, max });
+    if (slot.added) return;
+    const retryAfterMs = Math.max(1, slot.retryAfterMs);
+    this.#o.onExhausted?.({ retryAfterMs });
+    throw new BasiqRateLimitError(
+      `The /token budget for client tokens is spent (${max} calls per ${windowMs} ms; ${serverReserve} kept for ` +
+        `server tokens); try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+      { code: 'token_budget_exhausted', retryAfterMs },
+    );
+  }
+}

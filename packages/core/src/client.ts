@@ -1,0 +1,308 @@
+import { EventEmitter } from 'node:events';
+import { inspect } from 'node:util';
+import type { AxiosInstance } from 'axios';
+import { TokenBudget } from './budget.js';
+import { ClientTokenManager } from './client-tokens.js';
+import { buildConsentUrl } from './consent.js';
+import type { ConsentUrlOptions } from './consent.js';
+import { BasiqError } from './errors.js';
+import { attachToAxios, createBasiqAxios, createBasiqFetch } from './http/index.js';
+import type { HttpOptions } from './http/index.js';
+import { createSafeLogger } from './logger.js';
+import type { SafeLogger } from './logger.js';
+import { resolveOptions } from './options.js';
+import { clientTokenRoute } from './route.js';
+import { SafeStore } from './safe-store.js';
+import { Sealer } from './sealing.js';
+import { describeError, Redactor } from './secrets.js';
+import { ServerTokenManager } from './server-token.js';
+import type { ServerTokenPhase } from './server-token.js';
+import { MemoryStore } from './store.js';
+import type { TokenStore } from './store.js';
+import { TokenEndpoint } from './token-endpoint.js';
+import { TokenFetcher } from './token-fetcher.js';
+import type {
+  BasiqEvents,
+  BasiqOptions,
+  BasiqRequestContext,
+  ClientToken,
+  FetchLike,
+  RouteResponse,
+  ServerTokenSource,
+} from './types.js';
+
+type Listener<E extends keyof BasiqEvents> = (...args: BasiqEvents[E]) => void;
+
+/** What {@link BasiqClient.toJSON} shows: the state, never a key or a token. */
+export interface BasiqClientState {
+  baseUrl: string;
+  basiqVersion: string;
+  closed: boolean;
+  serverToken: { phase: ServerTokenPhase; expiresAt?: number; refreshing: boolean; cooldownMs?: number };
+  clientTokensCached: number;
+  store: { kind: 'memory' | 'custom'; degraded: boolean };
+}
+
+function closedError(): BasiqError {
+  return new BasiqError(
+    'client_closed',
+    'The Basiq client is closed; create a new one with createBasiqClient()',
+  );
+}
+
+/**
+ * One Basiq application: its server token, its users' client tokens, and HTTP clients that
+ * send the server token to Basiq. Create one per API key and share it; options are validated
+ * here (a wrong one throws `BasiqConfigError` at once).
+ *
+ * The API key lives only in private fields: `JSON.stringify`, `util.inspect` and the
+ * enumerable properties show the base URL and the state, never a secret.
+ */
+export class BasiqClient implements ServerTokenSource {
+  /** Basiq's base URL, normalised (no trailing slash). */
+  readonly baseUrl: string;
+  /** An axios instance bound to {@link baseUrl} that sends the server token (and only to Basiq). */
+  readonly http: AxiosInstance;
+  /** A fetch bound to {@link baseUrl} (relative paths allowed) that sends the server token. */
+  readonly fetch: FetchLike;
+
+  readonly #basiqVersion: string;
+  readonly #logger: SafeLogger;
+  readonly #emitter = new EventEmitter();
+  readonly #abort = new AbortController();
+  readonly #realStore: TokenStore;
+  readonly #ownsStore: boolean;
+  readonly #store: SafeStore;
+  readonly #fetcher: TokenFetcher;
+  readonly #server: ServerTokenManager;
+  readonly #clients: ClientTokenManager;
+  readonly #httpOptions: HttpOptions;
+  readonly #context: BasiqRequestContext;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: BasiqOptions) {
+    const o = resolveOptions(options);
+    const redactor = new Redactor(o.apiKey);
+    const sealer = new Sealer(o.apiKey);
+    this.baseUrl = o.baseUrl;
+    this.#basiqVersion = o.basiqVersion;
+    this.#logger = createSafeLogger(o.logger, redactor);
+    // Listeners are the app's; many is normal (one per module), not a leak.
+    this.#emitter.setMaxListeners(0);
+
+    this.#ownsStore = o.store === undefined;
+    this.#realStore = o.store ?? new MemoryStore({ now: () => o.clock.now() });
+    this.#store = new SafeStore(this.#realStore, {
+      clock: o.clock,
+      logger: this.#logger,
+      redactor,
+      probeKey: sealer.key('probe'),
+      onDegraded: (info) => this.#emit('store:degraded', info),
+      onRecovered: () => this.#emit('store:recovered', {}),
+    });
+    const budget = new TokenBudget({
+      store: this.#store,
+      key: sealer.key('budget'),
+      ...o.budget,
+      clock: o.clock,
+      logger: this.#logger,
+      onExhausted: (info) => this.#emit('budget:exhausted', info),
+    });
+    this.#fetcher = new TokenFetcher({
+      endpoint: new TokenEndpoint({
+        apiKey: o.apiKey,
+        baseUrl: o.baseUrl,
+        basiqVersion: o.basiqVersion,
+        timeoutMs: o.tokenTimeoutMs,
+        fetch: o.fetch,
+        clock: o.clock,
+        redactor,
+      }),
+      budget,
+      retry: o.retry,
+      cooldownMs: o.refresh.cooldownMs,
+      clock: o.clock,
+      logger: this.#logger,
+      redactor,
+      emit: (event, ...args) => this.#emit(event, ...args),
+      signal: this.#abort.signal,
+    });
+    this.#server = new ServerTokenManager({
+      fetcher: this.#fetcher,
+      store: this.#store,
+      sealer,
+      clock: o.clock,
+      logger: this.#logger,
+      redactor,
+      softWindowMs: o.refresh.softWindowMs,
+      hardWindowMs: o.refresh.hardWindowMs,
+      keepWarm: o.refresh.keepWarm,
+      // One attempt plus a margin: a holder still retrying after this shares the work with the next one.
+      lockTtlMs: o.tokenTimeoutMs + o.retry.maxDelayMs + 1_000,
+      signal: this.#abort.signal,
+    });
+    this.#clients = new ClientTokenManager({
+      fetcher: this.#fetcher,
+      store: this.#store,
+      sealer,
+      clock: o.clock,
+      redactor,
+      maxEntries: o.clientTokens.maxEntries,
+      minRemainingMs: o.clientTokens.minRemainingMs,
+    });
+
+    this.#httpOptions = {
+      baseUrl: o.baseUrl,
+      timeoutMs: o.requestTimeoutMs,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+      logger: this.#logger,
+      onReplay: (info) => this.#emit('token:replay', info),
+    };
+    this.http = createBasiqAxios(this, this.#httpOptions);
+    this.fetch = createBasiqFetch(this, this.#httpOptions);
+    this.#context = Object.freeze({
+      http: this.http,
+      fetch: this.fetch,
+      getServerToken: () => this.getServerToken(),
+      getClientToken: (userId: string) => this.getClientToken(userId),
+    });
+  }
+
+  /**
+   * The current SERVER_ACCESS token. Answers from memory while it is fresh (no I/O), refreshes
+   * in the background in the soft window, and waits for a refresh only in the hard window.
+   * Rejects with a `BasiqError` (`basiq_configuration`, `basiq_unavailable`, …) when no valid
+   * token can be had, and with `client_closed` after {@link close}.
+   */
+  getServerToken(): Promise<string> {
+    if (this.#closing) return Promise.reject(closedError());
+    return this.#server.get();
+  }
+
+  /** Drops `token` if it is still the cached server token, so the next call refreshes (used after a 401/403). */
+  invalidateServerToken(token: string): Promise<void> {
+    if (this.#closing) return Promise.resolve();
+    return this.#server.invalidate(token);
+  }
+
+  /**
+   * A CLIENT_ACCESS token bound to `userId`, for the browser. The userId is validated before
+   * anything is sent (`BasiqInputError`); a cached token is reused while enough lifetime
+   * remains (`expiresIn` is what is left); past the `/token` budget it rejects with
+   * `BasiqRateLimitError` (`token_budget_exhausted`, `retryAfterMs`) without calling Basiq.
+   */
+  getClientToken(userId: string): Promise<ClientToken> {
+    if (this.#closing) return Promise.reject(closedError());
+    return this.#clients.get(userId);
+  }
+
+  /** Adds token injection and refresh-and-replay to an axios instance the app already has; returns an eject function. */
+  attach(instance: AxiosInstance): () => void {
+    return attachToAxios(instance, this, this.#httpOptions);
+  }
+
+  /**
+   * The client-token route as data: `userId` is what the app's authentication resolved
+   * (`undefined` when nobody is signed in). Never rejects; adapters copy the answer out.
+   */
+  handleClientTokenRequest(userId: unknown): Promise<RouteResponse> {
+    return clientTokenRoute((id) => this.getClientToken(id), userId, { logger: this.#logger });
+  }
+
+  /** The Basiq Consent UI URL for a client token (or its string). */
+  consentUrl(token: string | ClientToken, opts?: ConsentUrlOptions): string {
+    return buildConsentUrl(token, opts);
+  }
+
+  /** What adapters put on each request: one frozen object, the same for every request. */
+  context(): BasiqRequestContext {
+    return this.#context;
+  }
+
+  /** Listens to an engine event (see `BasiqEvents`); payloads never hold a token. */
+  on<E extends keyof BasiqEvents>(event: E, listener: Listener<E>): this {
+    this.#emitter.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** Removes a listener added with {@link on} or {@link once}. */
+  off<E extends keyof BasiqEvents>(event: E, listener: Listener<E>): this {
+    this.#emitter.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** Listens to the next occurrence of an event only. */
+  once<E extends keyof BasiqEvents>(event: E, listener: Listener<E>): this {
+    this.#emitter.once(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /**
+   * Stops the client: pending token requests and backoff waits end with `client_closed`,
+   * timers are cleared, and a store the client created itself is closed (one handed in
+   * belongs to the app). Idempotent; every later call rejects with `client_closed`.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#abort.abort(closedError());
+    this.#server.close();
+    const pending = [this.#server.pending, ...this.#clients.pending()].filter((p) => p !== undefined);
+    await Promise.allSettled(pending);
+    if (this.#ownsStore) {
+      try {
+        await this.#realStore.close?.();
+      } catch (error) {
+        this.#logger.warn(`closing the token store failed: ${describeError(error)}`);
+      }
+    }
+    this.#logger.debug('client closed');
+  }
+
+  /** The state, for logs and health checks: no key, no token. */
+  toJSON(): BasiqClientState {
+    const { phase, expiresAt } = this.#server.phase();
+    const cooldownMs = this.#fetcher.cooldownRemainingMs();
+    return {
+      baseUrl: this.baseUrl,
+      basiqVersion: this.#basiqVersion,
+      closed: this.#closing !== undefined,
+      serverToken: {
+        phase,
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
+        refreshing: this.#server.refreshing,
+        ...(cooldownMs > 0 ? { cooldownMs } : {}),
+      },
+      clientTokensCached: this.#clients.size,
+      store: { kind: this.#ownsStore ? 'memory' : 'custom', degraded: this.#store.degraded },
+    };
+  }
+
+  [inspect.custom](): string {
+    return `BasiqClient ${inspect(this.toJSON(), { depth: 4, breakLength: Infinity })}`;
+  }
+
+  #emit<E extends keyof BasiqEvents>(event: E, ...args: BasiqEvents[E]): void {
+    try {
+      this.#emitter.emit(event, ...args);
+    } catch (error) {
+      // A throwing listener is the app's bug; it must not break token handling.
+      this.#logger.error(`a '${event}' listener threw: ${describeError(error)}`);
+    }
+  }
+}
+
+/**
+ * Creates the client of one Basiq application. Validates `options` at once: a wrong option
+ * throws `BasiqConfigError` (code `invalid_options`, `option` naming it) saying what to fix.
+ *
+ * @example
+ * const basiq = createBasiqClient({ apiKey: process.env.BASIQ_API_KEY! });
+ * const { data } = await basiq.http.get(`/users/${userId}`);
+ */
+export function createBasiqClient(options: BasiqOptions): BasiqClient {
+  return new BasiqClient(options);
+}

@@ -1,0 +1,333 @@
+import { isIP } from 'node:net';
+import { BasiqConfigError } from './errors.js';
+import type { TokenStore } from './store.js';
+import type { Clock, FetchLike, Logger } from './types.js';
+
+/** Basiq's production API. */
+export const DEFAULT_BASE_URL = 'https://au-api.basiq.io';
+/** The `basiq-version` sent to `/token` unless told otherwise. */
+export const DEFAULT_BASIQ_VERSION = '3.0';
+
+/** Every option with its default filled in. Internal: holds the API key, never logged. */
+export interface ResolvedOptions {
+  apiKey: string;
+  baseUrl: string;
+  basiqVersion: string;
+  tokenTimeoutMs: number;
+  requestTimeoutMs: number;
+  retry: { retries: number; minDelayMs: number; maxDelayMs: number; maxRetryAfterMs: number };
+  refresh: { softWindowMs: number; hardWindowMs: number; cooldownMs: number; keepWarm: boolean };
+  clientTokens: { maxEntries: number; minRemainingMs: number };
+  budget: { limit: number; windowMs: number; serverReserve: number };
+  store: TokenStore | undefined;
+  fetch: FetchLike | undefined;
+  clock: Clock;
+  logger: Logger | false | undefined;
+}
+
+const TOP_LEVEL = [
+  'apiKey',
+  'baseUrl',
+  'basiqVersion',
+  'tokenTimeoutMs',
+  'requestTimeoutMs',
+  'retry',
+  'refresh',
+  'clientTokens',
+  'budget',
+  'store',
+  'fetch',
+  'clock',
+  'logger',
+] as const;
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Validates `options` and fills in defaults. Every problem throws `BasiqConfigError`
+ * (code `invalid_options`) naming the option and saying what to fix, so a wrong setting
+ * fails at start-up rather than on the first request. Messages never include the key.
+ */
+export function resolveOptions(options: unknown): ResolvedOptions {
+  const o = section(options, 'options', TOP_LEVEL);
+  const retry = section(o.retry, 'retry', ['retries', 'minDelayMs', 'maxDelayMs', 'maxRetryAfterMs']);
+  const refresh = section(o.refresh, 'refresh', ['softWindowMs', 'hardWindowMs', 'cooldownMs', 'keepWarm']);
+  const clientTokens = section(o.clientTokens, 'clientTokens', ['maxEntries', 'minRemainingMs']);
+  const budget = section(o.budget, 'budget', ['limit', 'windowMs', 'serverReserve']);
+
+  const resolved: ResolvedOptions = {
+    apiKey: apiKey(o.apiKey),
+    baseUrl: baseUrl(o.baseUrl),
+    basiqVersion: basiqVersion(o.basiqVersion),
+    tokenTimeoutMs: positive(o.tokenTimeoutMs, 'tokenTimeoutMs', 10_000),
+    requestTimeoutMs: positive(o.requestTimeoutMs, 'requestTimeoutMs', 30_000),
+    retry: {
+      retries: count(retry.retries, 'retry.retries', 3),
+      minDelayMs: positive(retry.minDelayMs, 'retry.minDelayMs', 200),
+      maxDelayMs: positive(retry.maxDelayMs, 'retry.maxDelayMs', 5_000),
+      maxRetryAfterMs: positive(retry.maxRetryAfterMs, 'retry.maxRetryAfterMs', 30_000),
+    },
+    refresh: {
+      softWindowMs: positive(refresh.softWindowMs, 'refresh.softWindowMs', 300_000),
+      hardWindowMs: positive(refresh.hardWindowMs, 'refresh.hardWindowMs', 30_000),
+      cooldownMs: positive(refresh.cooldownMs, 'refresh.cooldownMs', 60_000),
+      keepWarm: bool(refresh.keepWarm, 'refresh.keepWarm', false),
+    },
+    clientTokens: {
+      maxEntries: positiveInteger(clientTokens.maxEntries, 'clientTokens.maxEntries', 10_000),
+      minRemainingMs: positive(clientTokens.minRemainingMs, 'clientTokens.minRemainingMs', 300_000),
+    },
+    budget: {
+      limit: positiveInteger(budget.limit, 'budget.limit', 1_200),
+      windowMs: positive(budget.windowMs, 'budget.windowMs', 300_000),
+      serverReserve: count(budget.serverReserve, 'budget.serverReserve', 100),
+    },
+    store: store(o.store),
+    fetch: fn<FetchLike>(o.fetch, 'fetch', 'a fetch-compatible function'),
+    clock: clock(o.clock),
+    logger: logger(o.logger),
+  };
+
+  const { retry: r, refresh: f, budget: b } = resolved;
+  if (r.maxDelayMs < r.minDelayMs) {
+    fail(
+      'retry.maxDelayMs',
+      `retry.maxDelayMs (${r.maxDelayMs}) must be at least retry.minDelayMs (${r.minDelayMs})`,
+    );
+  }
+  if (f.hardWindowMs >= f.softWindowMs) {
+    fail(
+      'refresh.hardWindowMs',
+      `refresh.hardWindowMs (${f.hardWindowMs}) must be smaller than refresh.softWindowMs (${f.softWindowMs}): ` +
+        'callers wait only in the last, hard part of the soft window',
+    );
+  }
+  if (b.serverReserve >= b.limit) {
+    fail(
+      'budget.serverReserve',
+      `budget.serverReserve (${b.serverReserve}) must be smaller than budget.limit (${b.limit}), ` +
+        'or no client token could ever be issued',
+    );
+  }
+  return resolved;
+}
+
+function fail(option: string, message: string): never {
+  throw new BasiqConfigError(`Invalid Basiq option \`${option}\`: ${message}`, { option });
+}
+
+function section(value: unknown, name: string, known: readonly string[]): Record<string, unknown> {
+  const isTop = name === 'options';
+  if (value === undefined && !isTop) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    if (isTop) {
+      throw new BasiqConfigError(
+        'Basiq options must be an object such as { apiKey: process.env.BASIQ_API_KEY }',
+        {
+          option: 'options',
+        },
+      );
+    }
+    fail(name, `expected an object, got ${typeName(value)}`);
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (known.includes(key)) continue;
+    const path = isTop ? key : `${name}.${key}`;
+    const guess = closest(key, known);
+    fail(
+      path,
+      `unknown option${guess ? `; did you mean \`${isTop ? guess : `${name}.${guess}`}\`?` : ''} ` +
+        `(known: ${known.join(', ')})`,
+    );
+  }
+  return record;
+}
+
+function apiKey(value: unknown): string {
+  if (value === undefined || value === null || value === '') {
+    fail(
+      'apiKey',
+      'it is required: pass the API key from the Basiq dashboard (for example process.env.BASIQ_API_KEY)',
+    );
+  }
+  if (typeof value !== 'string') fail('apiKey', `expected a string, got ${typeName(value)}`);
+  if (/^\s*(basic|bearer)\s/i.test(value)) {
+    fail('apiKey', 'pass the key alone, without the "Basic " prefix: the library adds the header itself');
+  }
+  if (/\s/.test(value)) {
+    fail(
+      'apiKey',
+      'it contains whitespace (a trailing newline from an env file?); pass the key exactly as given',
+    );
+  }
+  return value;
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
+
+/** Whether `hostname` (as `URL#hostname` spells it) is this machine: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (LOOPBACK_NAMES.has(host) || host.endsWith('.localhost')) return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+function baseUrl(value: unknown): string {
+  if (value === undefined) return DEFAULT_BASE_URL;
+  if (typeof value !== 'string') fail('baseUrl', `expected a URL string, got ${typeName(value)}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // The value is not echoed: a mixed-up argument could be the key itself.
+    fail('baseUrl', `it is not an absolute URL; use something like ${DEFAULT_BASE_URL}`);
+  }
+  if (url.username || url.password) {
+    fail('baseUrl', 'it must not contain credentials; the API key goes in `apiKey`');
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    fail(
+      'baseUrl',
+      `"${url.origin}" uses http: tokens must travel over https; plain http is allowed only for loopback hosts (the emulator)`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail('baseUrl', `unsupported protocol ${url.protocol}; use https, e.g. ${DEFAULT_BASE_URL}`);
+  }
+  if (url.search || url.hash) fail('baseUrl', 'it must not have a query string or a fragment');
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function basiqVersion(value: unknown): string {
+  if (value === undefined) return DEFAULT_BASIQ_VERSION;
+  if (typeof value === 'number')
+    fail('basiqVersion', `pass it as a string such as "${DEFAULT_BASIQ_VERSION}"`);
+  if (typeof value !== 'string' || !/^\d+(\.\d+)*$/.test(value)) {
+    fail('basiqVersion', `expected a version string such as "${DEFAULT_BASIQ_VERSION}" (or "2.1")`);
+  }
+  return value;
+}
+
+// Node's timers overflow past this (about 24.8 days) and fire at once.
+const MAX_MS = 2_147_483_647;
+
+function positive(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    fail(option, `expected a positive finite number of milliseconds, got ${show(value)}`);
+  }
+  if (value > MAX_MS) fail(option, `${value} ms is longer than timers allow (${MAX_MS} ms)`);
+  return value;
+}
+
+function positiveInteger(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    fail(option, `expected a positive whole number, got ${show(value)}`);
+  }
+  return value;
+}
+
+function count(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    fail(option, `expected a whole number, 0 or more, got ${show(value)}`);
+  }
+  return value;
+}
+
+function bool(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(option, `expected true or false, got ${show(value)}`);
+  return value;
+}
+
+function fn<T>(value: unknown, option: string, what: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') fail(option, `expected ${what}, got ${typeName(value)}`);
+  return value as T;
+}
+
+const STORE_METHODS = ['get', 'set', 'delete', 'acquireLock', 'releaseLock', 'takeSlot'] as const;
+
+function store(value: unknown): TokenStore | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    fail('store', `expected a TokenStore (such as a RedisStore or MemoryStore), got ${typeName(value)}`);
+  }
+  const missing = STORE_METHODS.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) fail('store', `not a TokenStore: missing method(s) ${missing.join(', ')}`);
+  const close = (value as Record<string, unknown>).close;
+  if (close !== undefined && typeof close !== 'function')
+    fail('store', '`close`, when present, must be a function');
+  return value as TokenStore;
+}
+
+function clock(value: unknown): Clock {
+  if (value === undefined) return systemClock;
+  if (typeof value !== 'object' || value === null || typeof (value as Clock).now !== 'function') {
+    fail('clock', 'expected an object with a now() method returning epoch milliseconds');
+  }
+  const c = value as Clock;
+  return { now: () => c.now() };
+}
+
+function logger(value: unknown): Logger | false | undefined {
+  if (value === undefined || value === false) return value;
+  if (typeof value !== 'object' || value === null) {
+    fail(
+      'logger',
+      `expected a logger object (console, pino, Nest's Logger) or false, got ${typeName(value)}`,
+    );
+  }
+  const l = value as Record<string, unknown>;
+  for (const method of ['warn', 'error']) {
+    if (typeof l[method] !== 'function') fail('logger', `a logger needs a ${method}(message) method`);
+  }
+  for (const method of ['debug', 'info']) {
+    if (l[method] !== undefined && typeof l[method] !== 'function') {
+      fail('logger', `logger.${method}, when present, must be a function`);
+    }
+  }
+  return value as Logger;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return `the string "${value.slice(0, 32)}"`;
+  return typeName(value);
+}
+
+/** The known name nearest to `input` (case-insensitive edit distance), if any is close. */
+function closest(input: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(input.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,283 @@
+import type { SafeLogger } from './logger.js';
+import { sleep } from './retry.js';
+import type { Sealer } from './sealing.js';
+import { describeError } from './secrets.js';
+import type { Redactor } from './secrets.js';
+import type { TokenStore } from './store.js';
+import type { TokenFetcher } from './token-fetcher.js';
+import type { Clock } from './types.js';
+
+/** A server token and what the engine knows of its lifetime (clock ms). */
+interface Cached {
+  token: string;
+  issuedAt: number;
+  expiresAt: number;
+  /** The exact string stored for it, for compare-and-delete on invalidation. */
+  sealed?: string;
+}
+
+export interface ServerTokenOptions {
+  fetcher: TokenFetcher;
+  store: TokenStore;
+  sealer: Sealer;
+  clock: Clock;
+  logger: SafeLogger;
+  redactor: Redactor;
+  softWindowMs: number;
+  hardWindowMs: number;
+  keepWarm: boolean;
+  /** How long the refresh lock is held at most (a crashed holder frees it after this). */
+  lockTtlMs: number;
+  /** Aborts polling and waits when the client closes. */
+  signal: AbortSignal;
+}
+
+/** Where the cached server token stands. */
+export type ServerTokenPhase = 'none' | 'fresh' | 'refresh-soon' | 'refresh-due' | 'expired';
+
+const STORE_KEY = 'server';
+const LOCK_KEY = 'lock:server';
+const POLL_MIN_MS = 50;
+const POLL_JITTER_MS = 50;
+
+/**
+ * The SERVER_ACCESS token: cached in this process in front of the store, refreshed early.
+ *
+ * - Fresh: served at once, no I/O at all.
+ * - Soft window (default the last 5 minutes): served at once while one background refresh runs;
+ *   its failure is logged and the token keeps being served.
+ * - Hard window (default the last 30 s) or none: callers wait for the refresh. If it fails
+ *   and the old token is still valid, they get the old token.
+ * Both windows shrink for short lifetimes (at most 1/2 and 1/4 of the lifetime).
+ *
+ * One refresh per process at a time (single flight). Across processes sharing a store, the
+ * refresh lock elects one fetcher; the others poll the store for its result and fetch
+ * themselves if the lock expires or their token would.
+ */
+export class ServerTokenManager {
+  readonly #o: ServerTokenOptions;
+  readonly #storeKey: string;
+  readonly #lockKey: string;
+  #cached: Cached | undefined;
+  #inflight: Promise<Cached> | undefined;
+  /** A token invalidated by a 401/403: never adopted again from the store. */
+  #invalidated: string | undefined;
+  /** No new background refresh before this (after one failed), so an outage is not hammered. */
+  #backgroundAfter = 0;
+  #keepWarmTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: ServerTokenOptions) {
+    this.#o = options;
+    this.#storeKey = options.sealer.key(STORE_KEY);
+    this.#lockKey = options.sealer.key(LOCK_KEY);
+  }
+
+  /** The current server token; see the class comment for when it waits. */
+  get(): Promise<string> {
+    const cached = this.#cached;
+    if (cached) {
+      const left = cached.expiresAt - this.#o.clock.now();
+      const { soft, hard } = this.#windows(cached);
+      if (left > hard) {
+        if (left <= soft) this.#refreshInBackground();
+        return Promise.resolve(cached.token);
+      }
+    }
+    return this.#getWaiting();
+  }
+
+  /** Drops `token` if it is still the cached one (here and in the store). */
+  async invalidate(token: string): Promise<void> {
+    const cached = this.#cached;
+    if (!cached || cached.token !== token) return;
+    this.#cached = undefined;
+    this.#invalidated = token;
+    this.#o.logger.debug('server token invalidated after Basiq refused it; the next call refreshes');
+    if (cached.sealed !== undefined) await this.#o.store.delete(this.#storeKey, cached.sealed);
+  }
+
+  /** Whether a refresh is running. */
+  get refreshing(): boolean {
+    return this.#inflight !== undefined;
+  }
+
+  /** The running refresh, if any (close() waits for it to settle). */
+  get pending(): Promise<unknown> | undefined {
+    return this.#inflight;
+  }
+
+  phase(): { phase: ServerTokenPhase; expiresAt?: number } {
+    const cached = this.#cached;
+    if (!cached) return { phase: 'none' };
+    const left = cached.expiresAt - this.#o.clock.now();
+    const { soft, hard } = this.#windows(cached);
+    const phase: ServerTokenPhase =
+      left <= 0 ? 'expired' : left <= hard ? 'refresh-due' : left <= soft ? 'refresh-soon' : 'fresh';
+    return { phase, expiresAt: cached.expiresAt };
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#keepWarmTimer);
+  }
+
+  async #getWaiting(): Promise<string> {
+    try {
+      return (await this.#refresh()).token;
+    } catch (error) {
+      const cached = this.#cached;
+      if (cached && cached.expiresAt > this.#o.clock.now() && !this.#o.signal.aborted) {
+        this.#o.logger.warn(
+          `server token refresh failed (${describeError(error, this.#o.redactor)}); serving the still-valid token`,
+        );
+        return cached.token;
+      }
+      throw error;
+    }
+  }
+
+  /** Effective windows for this token: never more than half (soft) or a quarter (hard) of its lifetime. */
+  #windows(cached: Cached): { soft: number; hard: number } {
+    const lifetime = Math.max(0, cached.expiresAt - cached.issuedAt);
+    return {
+      soft: Math.min(this.#o.softWindowMs, lifetime / 2),
+      hard: Math.min(this.#o.hardWindowMs, lifetime / 4),
+    };
+  }
+
+  #isFresh(entry: Cached, now: number): boolean {
+    return entry.token !== this.#invalidated && entry.expiresAt - now > this.#windows(entry).soft;
+  }
+
+  #refreshInBackground(): void {
+    if (this.#inflight || this.#closed || this.#o.clock.now() < this.#backgroundAfter) return;
+    this.#refresh().catch((error: unknown) => {
+      if (this.#closed) return;
+      const cached = this.#cached;
+      const gap = cached ? Math.min(10_000, this.#windows(cached).soft / 5) : 0;
+      this.#backgroundAfter = this.#o.clock.now() + gap;
+      this.#o.logger.warn(
+        `background refresh of the server token failed (${describeError(error, this.#o.redactor)}); still serving the cached token`,
+      );
+      this.#scheduleKeepWarm(gap);
+    });
+  }
+
+  /** The single flight: every caller shares it; cleared when it settles, failures not kept. */
+  #refresh(): Promise<Cached> {
+    this.#inflight ??= this.#doRefresh().finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  async #doRefresh(): Promise<Cached> {
+    const { store, signal, clock } = this.#o;
+    if (signal.aborted) throw signal.reason;
+    const stored = await this.#readStore();
+    if (stored && this.#isFresh(stored, clock.now())) return this.#adopt(stored);
+    // A valid token from another instance beats none, even while we refresh.
+    if (stored && stored.token !== this.#invalidated && stored.expiresAt > (this.#cached?.expiresAt ?? 0)) {
+      this.#adopt(stored);
+    }
+    // During a 403 cool-down, fail before touching the lock.
+    this.#o.fetcher.assertNotCoolingDown();
+    const owner = await store.acquireLock(this.#lockKey, this.#o.lockTtlMs);
+    if (owner !== undefined) return this.#fetchAsHolder(owner);
+    return this.#waitForHolder();
+  }
+
+  async #fetchAsHolder(owner: string): Promise<Cached> {
+    const { store, clock } = this.#o;
+    try {
+      // Another instance may have finished between our read and the lock.
+      const stored = await this.#readStore();
+      if (stored && this.#isFresh(stored, clock.now())) return this.#adopt(stored);
+      return await this.#fetchAndStore();
+    } finally {
+      await store.releaseLock(this.#lockKey, owner);
+    }
+  }
+
+  /** Another instance holds the lock: poll the store for its token, or take over when the lock goes. */
+  async #waitForHolder(): Promise<Cached> {
+    const { store, clock, signal } = this.#o;
+    const cached = this.#cached;
+    const clockDeadline =
+      cached && cached.expiresAt > clock.now() ? cached.expiresAt : clock.now() + this.#o.lockTtlMs;
+    // Also bounded in real time, in case an injected clock stands still.
+    const realDeadline = performance.now() + this.#o.lockTtlMs;
+    for (;;) {
+      await sleep(POLL_MIN_MS + Math.floor(Math.random() * POLL_JITTER_MS), signal);
+      const stored = await this.#readStore();
+      if (stored && this.#isFresh(stored, clock.now())) return this.#adopt(stored);
+      if (clock.now() >= clockDeadline || performance.now() >= realDeadline) {
+        this.#o.logger.debug(
+          'gave up waiting for another instance to refresh the server token; fetching it here',
+        );
+        return this.#fetchAndStore();
+      }
+      const owner = await store.acquireLock(this.#lockKey, this.#o.lockTtlMs);
+      if (owner !== undefined) return this.#fetchAsHolder(owner);
+    }
+  }
+
+  async #fetchAndStore(): Promise<Cached> {
+    const { store, sealer, clock } = this.#o;
+    const issued = await this.#o.fetcher.fetch({ scope: 'SERVER_ACCESS' });
+    const entry: Cached = {
+      token: issued.accessToken,
+      issuedAt: issued.issuedAt,
+      expiresAt: issued.expiresAt,
+    };
+    const ttl = entry.expiresAt - clock.now();
+    if (ttl > 0) {
+      entry.sealed = sealer.seal(this.#storeKey, { t: entry.token, i: entry.issuedAt, e: entry.expiresAt });
+      await store.set(this.#storeKey, entry.sealed, Math.ceil(ttl));
+    }
+    return this.#adopt(entry);
+  }
+
+  async #readStore(): Promise<Cached | undefined> {
+    const value = await this.#o.store.get(this.#storeKey);
+    if (value === undefined) return undefined;
+    const payload = this.#o.sealer.unseal(this.#storeKey, value) as
+      { t?: unknown; i?: unknown; e?: unknown } | undefined;
+    if (
+      !payload ||
+      typeof payload.t !== 'string' ||
+      typeof payload.i !== 'number' ||
+      typeof payload.e !== 'number' ||
+      payload.e <= this.#o.clock.now()
+    ) {
+      return undefined;
+    }
+    this.#o.redactor.remember(payload.t);
+    return { token: payload.t, issuedAt: payload.i, expiresAt: payload.e, sealed: value };
+  }
+
+  #adopt(entry: Cached): Cached {
+    const current = this.#cached;
+    if (!current || current.token === this.#invalidated || entry.expiresAt >= current.expiresAt) {
+      this.#cached = entry;
+      this.#backgroundAfter = 0;
+      this.#scheduleKeepWarm();
+    }
+    return entry;
+  }
+
+  /** With keepWarm, an unref'd timer starts the background refresh when the soft window opens. */
+  #scheduleKeepWarm(minDelayMs = 0): void {
+    if (!this.#o.keepWarm || this.#closed) return;
+    clearTimeout(this.#keepWarmTimer);
+    const cached = this.#cached;
+    if (!cached) return;
+    const opensIn = cached.expiresAt - this.#windows(cached).soft - this.#o.clock.now();
+    this.#keepWarmTimer = setTimeout(
+      () => this.#refreshInBackground(),
+      Math.min(2_147_483_647, Math.max(minDelayMs, opensIn, 0) + 10),
+    );
+    this.#keepWarmTimer.unref();
+  }
+}

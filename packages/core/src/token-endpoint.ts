@@ -1,0 +1,271 @@
+import { inspect } from 'node:util';
+import {
+  BasiqConfigError,
+  BasiqError,
+  BasiqRateLimitError,
+  BasiqTokenError,
+  parseBasiqErrorBody,
+} from './errors.js';
+import { parseRetryAfter } from './retry.js';
+import { describeError } from './secrets.js';
+import type { Redactor } from './secrets.js';
+import type { Clock, FetchLike } from './types.js';
+
+export type TokenScope = 'SERVER_ACCESS' | 'CLIENT_ACCESS';
+
+/** What one `/token` call asks for. */
+export interface TokenRequest {
+  scope: TokenScope;
+  /** Required for CLIENT_ACCESS: the token is bound to this Basiq user. */
+  userId?: string;
+}
+
+/** A token Basiq issued, with its expiry counted from when the request was sent. */
+export interface IssuedToken {
+  accessToken: string;
+  /** When the request was sent (clock ms): the token cannot have been issued earlier. */
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export interface TokenEndpointConfig {
+  apiKey: string;
+  baseUrl: string;
+  basiqVersion: string;
+  timeoutMs: number;
+  fetch: FetchLike | undefined;
+  clock: Clock;
+  redactor: Redactor;
+}
+
+/** Codes of failures worth another attempt (see {@link isRetryableTokenError}). */
+const RETRYABLE = new Set<string>([
+  'basiq_unavailable',
+  'basiq_rate_limited',
+  'basiq_timeout',
+  'basiq_network_error',
+  // A malformed 200 is treated like a 5xx: most likely a proxy or gateway glitch, and a
+  // second, bounded attempt costs one budget slot. It is never cached either way.
+  'basiq_bad_response',
+]);
+
+/** Whether a `/token` failure may be retried: 5xx, 429, timeouts, network errors, malformed 200s. */
+export function isRetryableTokenError(error: unknown): boolean {
+  return error instanceof BasiqError && RETRYABLE.has(error.code);
+}
+
+/**
+ * One `POST /token` attempt and the reading of its answer. Holds the API key in a private
+ * field; its JSON and inspect forms are empty.
+ */
+export class TokenEndpoint {
+  readonly #apiKey: string;
+  readonly #url: string;
+  readonly #origin: string;
+  readonly #version: string;
+  readonly #timeoutMs: number;
+  readonly #fetch: FetchLike | undefined;
+  readonly #clock: Clock;
+  readonly #redactor: Redactor;
+
+  constructor(config: TokenEndpointConfig) {
+    this.#apiKey = config.apiKey;
+    this.#url = `${config.baseUrl}/token`;
+    this.#origin = new URL(config.baseUrl).origin;
+    this.#version = config.basiqVersion;
+    this.#timeoutMs = config.timeoutMs;
+    this.#fetch = config.fetch;
+    this.#clock = config.clock;
+    this.#redactor = config.redactor;
+  }
+
+  /**
+   * Sends one request and classifies the answer: an {@link IssuedToken}, or a typed error
+   * (`BasiqConfigError` for 400/401/404, `BasiqTokenError` for 403, 5xx, timeouts, network
+   * errors and malformed answers, `BasiqRateLimitError` for 429). `signal` aborts it (the
+   * client closing); its reason is rethrown as is.
+   */
+  async request(req: TokenRequest, signal?: AbortSignal): Promise<IssuedToken> {
+    const body = new URLSearchParams({ scope: req.scope });
+    if (req.userId !== undefined) body.set('userId', req.userId);
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+    const fetchImpl = this.#fetch ?? globalThis.fetch;
+    // Taken before sending: Basiq's clock started no earlier, so the expiry is never late.
+    const issuedAt = this.#clock.now();
+
+    let status: number;
+    let text: string;
+    let retryAfter: string | null;
+    try {
+      const res = await untilAborted(
+        fetchImpl(this.#url, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${this.#apiKey}`,
+            'basiq-version': this.#version,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          },
+          body: body.toString(),
+          signal: combined,
+        }),
+        combined,
+      );
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      text = await untilAborted(res.text(), combined);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (timeout.aborted) {
+        throw new BasiqTokenError(
+          'basiq_timeout',
+          `Basiq did not answer POST /token within ${this.#timeoutMs} ms`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw new BasiqTokenError(
+        'basiq_network_error',
+        `Could not reach Basiq at ${this.#origin} for POST /token (${this.#networkReason(error)})`,
+        { cause: error },
+      );
+    }
+    return this.#classify(status, text, retryAfter, issuedAt, req);
+  }
+
+  #classify(
+    status: number,
+    text: string,
+    retryAfter: string | null,
+    issuedAt: number,
+    req: TokenRequest,
+  ): IssuedToken {
+    if (status >= 200 && status < 300) return this.#readToken(status, text, issuedAt);
+
+    const parsed = parseBasiqErrorBody(safeJson(text));
+    const first = parsed.errors[0];
+    const detail = first?.detail ?? first?.title;
+    const said = detail ? `: "${this.#redactor.redact(detail)}"` : '';
+    const ref = parsed.correlationId ? ` (correlationId ${parsed.correlationId})` : '';
+    const retryAfterMs = parseRetryAfter(retryAfter, this.#clock.now());
+    const init = { upstreamStatus: status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+
+    if (status === 400) {
+      const parameter = first?.source?.parameter?.toLowerCase();
+      const aboutVersion = parameter === 'basiq-version' || /version/i.test(detail ?? '');
+      const aboutUser = parameter === 'userid' || /user/i.test(detail ?? '');
+      const hint = aboutVersion
+        ? `check \`basiqVersion\` (sent "${this.#version}"; Basiq accepts "3.0", "2.1", "2.0")`
+        : aboutUser && req.scope === 'CLIENT_ACCESS'
+          ? 'check the userId passed to getClientToken()'
+          : `check \`apiKey\`: pass the key from the Basiq dashboard exactly as given (it is already Base64; do not re-encode it or add "Basic "), and \`basiqVersion\` (sent "${this.#version}")`;
+      throw new BasiqConfigError(`Basiq rejected POST /token with 400${said}${ref}; ${hint}`, {
+        ...init,
+        code: 'basiq_configuration',
+        option: aboutVersion ? 'basiqVersion' : aboutUser ? undefined : 'apiKey',
+      });
+    }
+    if (status === 401 || status === 404) {
+      throw new BasiqConfigError(
+        `Basiq rejected the API key (${status} from POST /token${said})${ref}: the key is wrong or was deleted, ` +
+          'or a sandbox key is used against production. Check `apiKey` (and `baseUrl` if you set one)',
+        { ...init, code: 'basiq_configuration', option: 'apiKey' },
+      );
+    }
+    if (status === 403) {
+      throw new BasiqTokenError(
+        'basiq_access_denied',
+        `Basiq refused POST /token with 403${said}${ref}: the account may be disabled, or this IP sent too many ` +
+          'token requests; cooling down before trying again',
+        init,
+      );
+    }
+    if (status === 429) {
+      throw new BasiqRateLimitError(`Basiq rate-limited POST /token (429${said})${ref}`, {
+        ...init,
+        code: 'basiq_rate_limited',
+      });
+    }
+    if (status >= 500) {
+      throw new BasiqTokenError(
+        'basiq_unavailable',
+        `Basiq answered POST /token with ${status}${said}${ref}`,
+        init,
+      );
+    }
+    throw new BasiqTokenError(
+      'basiq_bad_response',
+      `Basiq answered POST /token with unexpected status ${status}${said}${ref}`,
+      {
+        upstreamStatus: status,
+      },
+    );
+  }
+
+  #readToken(status: number, text: string, issuedAt: number): IssuedToken {
+    const malformed = (why: string) =>
+      new BasiqTokenError('basiq_bad_response', `Basiq answered POST /token with ${status} but ${why}`, {
+        upstreamStatus: status,
+      });
+    const body = safeJson(text);
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw malformed('the body is not a JSON object');
+    const { access_token: accessToken, expires_in: expiresIn } = body as Record<string, unknown>;
+    if (typeof accessToken !== 'string' || accessToken.length === 0 || /\s/.test(accessToken)) {
+      throw malformed('without a usable access_token');
+    }
+    const seconds = typeof expiresIn === 'string' && /^\d+$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+      throw malformed('expires_in is missing, not a number, or not positive');
+    }
+    this.#redactor.remember(accessToken);
+    return { accessToken, issuedAt, expiresAt: issuedAt + seconds * 1000 };
+  }
+
+  #networkReason(error: unknown): string {
+    const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
+    const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+    if (typeof code === 'string') return code;
+    return describeError(cause ?? error, this.#redactor);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { url: this.#url };
+  }
+
+  [inspect.custom](): string {
+    return `TokenEndpoint { url: '${this.#url}' }`;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `promise`, or the abort reason as soon as `signal` fires (for fetches that ignore their signal). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
