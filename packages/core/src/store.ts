@@ -74,9 +74,12 @@ export class MemoryStore implements TokenStore {
   }
 
   async acquireLock(key: string, ttlMs: number): Promise<string | undefined> {
-    if ((await this.get(key)) !== undefined) return undefined;
+    // Check and take in one synchronous step: an await in between would let two callers both win.
+    const now = this.#now();
+    const held = this.#values.get(key);
+    if (held && held.expiresAt > now) return undefined;
     const owner = `memory-${++this.#lockSeq}`;
-    await this.set(key, owner, ttlMs);
+    this.#values.set(key, { value: owner, expiresAt: now + ttlMs });
     return owner;
   }
 
