@@ -1,0 +1,147 @@
+import { Agent } from 'node:http';
+import { Socket } from 'node:net';
+
+/** What a redacted secret is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+// Secrets shorter than this are not searched for inside other strings: replacing a short
+// caller-set value everywhere would mangle unrelated text. Basiq tokens are long JWTs.
+const MIN_SECRET_LENGTH = 8;
+// Bounds of the walk: a finished request graph is small; this only guards against surprises.
+const MAX_DEPTH = 8;
+const MAX_NODES = 5_000;
+
+/**
+ * The credential inside an `Authorization` value (`Bearer abc` -> `abc`), and the whole value,
+ * for redaction wherever either may have been copied (the raw header string of the request).
+ */
+export function secretsOf(authorization: string | undefined): string[] {
+  if (!authorization) return [];
+  const credential = authorization.replace(/^\s*\S+\s+/, '').trim();
+  return [authorization, credential].filter((s) => s.length >= MIN_SECRET_LENGTH);
+}
+
+type HeaderBag = Record<string, unknown> & { get?: unknown; set?: unknown; delete?: unknown };
+
+/** Reads the `Authorization` value of axios headers (an `AxiosHeaders` or a plain object). */
+export function readAuthorization(headers: unknown): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const bag = headers as HeaderBag;
+  if (typeof bag.get === 'function') {
+    const value: unknown = (bag.get as (name: string) => unknown).call(bag, 'authorization');
+    return typeof value === 'string' ? value : undefined;
+  }
+  for (const key of Object.keys(bag)) {
+    const value = bag[key];
+    if (key.toLowerCase() === 'authorization' && typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/** Replaces the credential of every `Authorization` entry in axios headers, keeping the scheme. */
+export function redactAuthorization(headers: unknown): void {
+  if (typeof headers !== 'object' || headers === null) return;
+  const bag = headers as HeaderBag;
+  for (const key of Object.keys(bag)) {
+    const value = bag[key];
+    if (key.toLowerCase() !== 'authorization' || typeof value !== 'string') continue;
+    const scheme = /^\s*(\S+)\s+\S/.exec(value)?.[1];
+    try {
+      bag[key] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
+    } catch {
+      // A frozen header object: nothing we can do, and nothing else to try.
+    }
+  }
+}
+
+/**
+ * Replaces every occurrence of `secrets` in the strings reachable from `root` (own properties,
+ * symbol-keyed and non-enumerable ones included, as `util.inspect` and loggers may show them).
+ * Used on finished requests: Node's `ClientRequest` keeps the raw header text in `_header`
+ * and a header map under a symbol; follow-redirects keeps the request options; a socket that
+ * failed before sending keeps the header text. Agents and live sockets are not entered: they
+ * serve other requests still in flight.
+ */
+export function redactStrings(root: unknown, secrets: readonly string[]): void {
+  const list = secrets.filter((s) => s.length >= MIN_SECRET_LENGTH);
+  if (list.length === 0) return;
+  const seen = new Set<object>();
+  const visit = (node: unknown, depth: number): void => {
+    if (typeof node !== 'object' || node === null || depth > MAX_DEPTH) return;
+    if (seen.has(node) || seen.size >= MAX_NODES) return;
+    seen.add(node);
+    if (node instanceof Agent || ArrayBuffer.isView(node) || node instanceof ArrayBuffer) return;
+    // A live socket may be carrying another request; a destroyed one (the failed request's
+    // own) may still hold the unsent header text in `_pendingData`.
+    if (node instanceof Socket && !node.destroyed) return;
+    for (const key of Reflect.ownKeys(node)) {
+      const descriptor = Object.getOwnPropertyDescriptor(node, key);
+      // Getters are never invoked: reading must not have side effects.
+      if (!descriptor || !('value' in descriptor)) continue;
+      const value: unknown = descriptor.value;
+      if (typeof value === 'string') {
+        const clean = scrub(value, list);
+        if (clean !== value) {
+          try {
+            (node as Record<PropertyKey, unknown>)[key] = clean;
+          } catch {
+            // Read-only: leave it; nothing the library made is read-only.
+          }
+        }
+      } else if (typeof value === 'object' && value !== null) {
+        visit(value, depth + 1);
+      }
+    }
+  };
+  visit(root, 0);
+}
+
+function scrub(value: string, secrets: readonly string[]): string {
+  let out = value;
+  for (const secret of secrets) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+interface AxiosLikeError {
+  config?: { headers?: unknown };
+  request?: unknown;
+  response?: { config?: { headers?: unknown }; request?: unknown };
+  cause?: unknown;
+}
+
+/**
+ * Strips the `Authorization` credential from an axios error or response in place: from
+ * `config.headers`, `response.config.headers` and the raw request objects (`request`,
+ * `response.request`, then made non-enumerable), so that `JSON.stringify`, `util.inspect`
+ * and loggers never show it.
+ * `extraSecrets` are other values to scrub (tokens sent by an earlier attempt).
+ */
+export function sanitizeAxiosObject(target: unknown, extraSecrets: readonly string[] = []): void {
+  if (typeof target !== 'object' || target === null) return;
+  const t = target as AxiosLikeError;
+  const secrets = [
+    ...extraSecrets,
+    ...secretsOf(readAuthorization(t.config?.headers)),
+    ...secretsOf(readAuthorization(t.response?.config?.headers)),
+  ];
+  redactAuthorization(t.config?.headers);
+  redactAuthorization(t.response?.config?.headers);
+  redactStrings(t.request, secrets);
+  redactStrings(t.response?.request, secrets);
+  // The raw request leads to its agent, and from there to other requests in flight whose
+  // headers hold the same token and must not be touched: keep it reachable, but out of
+  // `util.inspect` and loggers that walk enumerable properties.
+  hide(t, 'request');
+  hide(t.response, 'request');
+  const cause = Object.getOwnPropertyDescriptor(target, 'cause')?.value as unknown;
+  if (typeof cause === 'object' && cause !== null && cause !== target) redactStrings(cause, secrets);
+}
+
+function hide(target: object | undefined, key: string): void {
+  if (!target) return;
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  if (!descriptor?.enumerable || !descriptor.configurable) return;
+  Object.defineProperty(target, key, { ...descriptor, enumerable: false });
+}

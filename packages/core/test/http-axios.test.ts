@@ -1,0 +1,310 @@
+import { Readable } from 'node:stream';
+import { inspect } from 'node:util';
+import axios, { AxiosError } from 'axios';
+import type { AxiosInstance } from 'axios';
+import { startEmulator } from '@basiq-token/emulator';
+import type { BasiqEmulator } from '@basiq-token/emulator';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BasiqApiError } from '../src/errors.js';
+import { attachToAxios, createBasiqAxios } from '../src/http/index.js';
+import { EXPIRED_BODY, FORBIDDEN_BODY } from './support/http-fixtures.js';
+import { closedPortUrl, startCaptureServer, startRecordingProxy } from './support/http-servers.js';
+import type { TestServer } from './support/http-servers.js';
+import { HttpTokenSource } from './support/http-token-source.js';
+
+let emu: BasiqEmulator;
+let other: TestServer;
+let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let source: HttpTokenSource;
+let http: AxiosInstance;
+let replays: { status: number; basiqCode: string | undefined }[];
+let userId: string;
+
+const GET_USER = 'GET /users/{userId}';
+const POST_USERS = 'POST /users';
+
+/** Every token the emulator issued, to prove none of them shows up somewhere. */
+const leaks = (text: string) => emu.issuedTokens().filter((token) => text.includes(token));
+
+beforeAll(async () => {
+  emu = await startEmulator({});
+  other = await startCaptureServer();
+  proxy = await startRecordingProxy(emu.url);
+  userId = emu.createUser({ email: 'axios@example.com' }).id;
+});
+
+afterAll(async () => {
+  await Promise.all([emu.stop(), other.close(), proxy.close()]);
+});
+
+beforeEach(() => {
+  emu.resetCounters();
+  emu.clearFaults();
+  other.received.length = 0;
+  proxy.received.length = 0;
+  source = new HttpTokenSource(emu.url, emu.apiKey);
+  replays = [];
+  http = createBasiqAxios(source, {
+    baseUrl: proxy.url,
+    timeoutMs: 2_000,
+    onReplay: (info) => replays.push(info),
+  });
+});
+
+afterEach(() => {
+  expect(leaks(JSON.stringify(other.received))).toEqual([]);
+});
+
+describe('createBasiqAxios: where the token goes', () => {
+  it('sends the server token to Basiq', async () => {
+    const res = await http.get(`/users/${userId}`);
+    expect(res.status).toBe(200);
+    expect(res.data.id).toBe(userId);
+    const token = await source.getServerToken();
+    expect(proxy.received[0]?.headers.authorization).toBe(`Bearer ${token}`);
+    expect(emu.counters.requests[GET_USER]).toBe(1);
+    expect(emu.counters.tokenCalls).toBe(1);
+  });
+
+  it('never sends it to another host, however the URL is spelled', async () => {
+    await http.get(`${other.url}/absolute`);
+    await http.get('/base-override', { baseURL: other.url });
+    await http.get(`/base-override-absolute`, { baseURL: `${other.url}/` });
+    // userinfo trick: the host is the other server; axios turns the userinfo into Basic auth.
+    await http.get(`http://127.0.0.1:${proxy.port}@127.0.0.1:${other.port}/userinfo`);
+    // a protocol-relative URL is absolute to axios and unparsable without a browser location
+    await expect(http.get(`//127.0.0.1:${other.port}/protocol-relative`)).rejects.toThrow();
+    expect(other.received.map((r) => r.path)).toEqual([
+      '/absolute',
+      '/base-override',
+      '/base-override-absolute',
+      '/userinfo',
+    ]);
+    for (const r of other.received.slice(0, 3)) expect(r.headers.authorization).toBeUndefined();
+    expect(other.received[3]?.headers.authorization).toMatch(/^Basic /);
+    expect(source.calls).toBe(0);
+  });
+
+  it('with allowAbsoluteUrls: false an absolute URL is a path on Basiq', async () => {
+    const res = await http.get(`${other.url}/x`, { allowAbsoluteUrls: false, validateStatus: () => true });
+    expect(res.status).toBe(404); // the emulator's route-not-found, reached with the token
+    expect(other.received).toHaveLength(0);
+    expect(proxy.received[0]?.headers.authorization).toBe(`Bearer ${await source.getServerToken()}`);
+  });
+
+  it('does not follow a redirect off Basiq with the token', async () => {
+    proxy.respondNext((_req, res) => {
+      res.writeHead(307, { location: `${other.url}/redirected` }).end();
+      return true;
+    });
+    const res = await http.get(`/users/${userId}`);
+    expect(res.data).toEqual({ ok: true });
+    expect(other.received).toHaveLength(1);
+    expect(other.received[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('keeps an Authorization the caller set, and does not replay on it', async () => {
+    const err = await http
+      .get(`/users/${userId}`, { headers: { Authorization: 'Bearer caller-chosen-credential' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BasiqApiError);
+    expect((err as BasiqApiError).status).toBe(401);
+    expect(proxy.received.map((r) => r.headers.authorization)).toEqual(['Bearer caller-chosen-credential']);
+    expect(emu.counters.requests[GET_USER]).toBe(1);
+    expect(emu.counters.tokenCalls).toBe(0);
+    expect(replays).toEqual([]);
+  });
+});
+
+describe('attachToAxios: an app instance', () => {
+  it('sends the token only to Basiq, with the timeout, and stops when ejected', async () => {
+    const app = axios.create({ baseURL: other.url });
+    const eject = attachToAxios(app, source, { baseUrl: proxy.url, timeoutMs: 150 });
+
+    await app.get('/own-api');
+    const res = await app.get(`${proxy.url}/users/${userId}`);
+    expect(res.status).toBe(200);
+    expect(other.received).toHaveLength(1);
+    expect(other.received[0]?.headers.authorization).toBeUndefined();
+    expect(proxy.received[0]?.headers.authorization).toBe(`Bearer ${await source.getServerToken()}`);
+
+    emu.injectFault({ path: '/users', delayMs: 1_000 });
+    const slow = await app.get(`${proxy.url}/users/${userId}`).catch((e: unknown) => e);
+    expect(slow).toBeInstanceOf(AxiosError);
+    expect((slow as AxiosError).code).toMatch(/ECONNABORTED|ETIMEDOUT/);
+
+    eject();
+    const after = await app.get(`${proxy.url}/users/${userId}`).catch((e: unknown) => e);
+    expect(after).toBeInstanceOf(AxiosError); // not converted any more
+    expect((after as AxiosError).response?.status).toBe(403); // no token sent
+    expect(proxy.received.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
+  it('rejects Basiq error answers with BasiqApiError but leaves other hosts’ errors alone', async () => {
+    const failing = await startCaptureServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{"oops":true}');
+      return true;
+    });
+    try {
+      const app = axios.create();
+      attachToAxios(app, source, { baseUrl: proxy.url, timeoutMs: 2_000 });
+      const own = await app.get(`${failing.url}/x`).catch((e: unknown) => e);
+      expect(own).toBeInstanceOf(AxiosError);
+      expect(failing.received[0]?.headers.authorization).toBeUndefined();
+      const basiq = await app.get(`${proxy.url}/users/no-such-user`).catch((e: unknown) => e);
+      expect(basiq).toBeInstanceOf(BasiqApiError);
+      expect((basiq as BasiqApiError).basiqCode).toBe('resource-not-found');
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+describe('replay once on a refused token', () => {
+  it.each([
+    ['expired', 403, 'access-denied'],
+    ['invalid', 401, 'invalid-authorization-token'],
+  ] as const)('revoked as %s: invalidates, refreshes and replays once', async (as, status, basiqCode) => {
+    const first = await source.getServerToken();
+    emu.revoke(first, as);
+    const res = await http.get(`/users/${userId}`);
+    expect(res.status).toBe(200);
+    const second = await source.getServerToken();
+    expect(second).not.toBe(first);
+    expect(proxy.received.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${first}`,
+      `Bearer ${second}`,
+    ]);
+    expect(emu.counters.requests[GET_USER]).toBe(2);
+    expect(emu.counters.tokenCalls).toBe(2);
+    expect(replays).toEqual([{ status, basiqCode }]);
+  });
+
+  it('a second refusal surfaces as is: exactly 2 requests and 2 /token calls, no loop', async () => {
+    emu.injectFault({ path: '/users', times: 5, status: 403, body: EXPIRED_BODY });
+    const err = await http.get(`/users/${userId}`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BasiqApiError);
+    expect(err).toMatchObject({ status: 403, basiqCode: 'access-denied', detail: 'Token has expired' });
+    expect(emu.counters.requests[GET_USER]).toBe(2);
+    expect(emu.counters.tokenCalls).toBe(2);
+    expect(replays).toHaveLength(1);
+  });
+
+  it('concurrent requests with the same expired token each replay once and share one refresh', async () => {
+    emu.revoke(await source.getServerToken(), 'expired');
+    const results = await Promise.all(Array.from({ length: 5 }, () => http.get(`/users/${userId}`)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(emu.counters.requests[GET_USER]).toBe(10);
+    expect(emu.counters.tokenCalls).toBe(2);
+  });
+
+  it('does not retry 403 forbidden-access', async () => {
+    emu.injectFault({ path: '/users', status: 403, body: FORBIDDEN_BODY });
+    const err = await http.get(`/users/${userId}`).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 403, basiqCode: 'forbidden-access' });
+    expect(emu.counters.requests[GET_USER]).toBe(1);
+    expect(emu.counters.tokenCalls).toBe(1);
+    expect(replays).toEqual([]);
+  });
+
+  it('does not replay a stream body: the first refusal surfaces', async () => {
+    emu.revoke(await source.getServerToken(), 'expired');
+    const body = Readable.from([JSON.stringify({ email: 'stream@example.com' })]);
+    const err = await http
+      .post('/users', body, { headers: { 'Content-Type': 'application/json' } })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 403, basiqCode: 'access-denied' });
+    expect(emu.counters.requests[POST_USERS]).toBe(1);
+    expect(emu.counters.tokenCalls).toBe(1);
+    expect(replays).toEqual([]);
+  });
+
+  const bodies: [string, () => unknown, string | undefined][] = [
+    ['a JSON object', () => ({ email: 'json@example.com' }), undefined],
+    ['a string', () => JSON.stringify({ email: 'string@example.com' }), 'application/json'],
+    ['a Buffer', () => Buffer.from(JSON.stringify({ email: 'buffer@example.com' })), 'application/json'],
+    ['URLSearchParams', () => new URLSearchParams({ email: 'form@example.com' }), undefined],
+  ];
+  it.each(bodies)('replays %s body byte for byte', async (_name, make, contentType) => {
+    emu.revoke(await source.getServerToken(), 'expired');
+    const headers = contentType ? { 'Content-Type': contentType } : {};
+    const res = await http.post('/users', make(), { headers, validateStatus: () => true });
+    expect([201, 400]).toContain(res.status); // the emulator only takes JSON; what matters is the replay
+    expect(proxy.received).toHaveLength(2);
+    const [a, b] = proxy.received;
+    expect(b?.body.length).toBeGreaterThan(0);
+    expect(b?.body.equals(a!.body)).toBe(true);
+    expect(b?.headers['content-type']).toBe(a?.headers['content-type']);
+    expect(b?.headers.authorization).not.toBe(a?.headers.authorization);
+    expect(emu.counters.requests[POST_USERS]).toBe(2);
+  });
+});
+
+describe('errors and secrets', () => {
+  it('rejects Basiq error bodies with a typed BasiqApiError, raw response non-enumerable', async () => {
+    const err = await http.get('/users/no-such-user').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BasiqApiError);
+    const apiError = err as BasiqApiError & { response?: { status: number } };
+    expect(apiError).toMatchObject({
+      status: 404,
+      code: 'basiq_api_error',
+      basiqCode: 'resource-not-found',
+      detail: 'Requested user does not exist.',
+    });
+    expect(apiError.title).toBeTruthy();
+    expect(apiError.correlationId).toMatch(/[0-9a-f-]{36}/);
+    expect(apiError.response?.status).toBe(404);
+    expect(Object.keys(apiError)).not.toContain('response');
+    const shown = [
+      JSON.stringify(apiError),
+      inspect(apiError, { depth: 10 }),
+      apiError.message,
+      apiError.stack ?? '',
+    ];
+    expect(leaks(shown.join('\n'))).toEqual([]);
+    expect(leaks(inspect(apiError.response, { depth: 10 }))).toEqual([]);
+  });
+
+  it('sanitises network errors: no token in JSON, inspect or message', async () => {
+    const dead = createBasiqAxios(source, { baseUrl: await closedPortUrl(), timeoutMs: 2_000 });
+    const err = await dead.get(`/users/${userId}`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AxiosError);
+    const axiosError = err as AxiosError;
+    expect(axiosError.code).toBe('ECONNREFUSED');
+    expect(source.calls).toBe(1); // the token was fetched and sent
+    expect(axiosError.config?.headers.Authorization).toBe('Bearer [REDACTED]');
+    const shown = [
+      JSON.stringify(axiosError),
+      inspect(axiosError, { depth: 10 }),
+      inspect(axiosError, { depth: 10, showHidden: true }),
+      axiosError.message,
+    ];
+    expect(leaks(shown.join('\n'))).toEqual([]);
+    expect(shown[1]).toContain('[REDACTED]');
+  });
+
+  it('sanitises timeouts the same way', async () => {
+    emu.injectFault({ path: '/users', delayMs: 1_000 });
+    const quick = createBasiqAxios(source, { baseUrl: proxy.url, timeoutMs: 100 });
+    const err = await quick.get(`/users/${userId}`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AxiosError);
+    expect((err as AxiosError).code).toMatch(/ECONNABORTED|ETIMEDOUT/);
+    expect(proxy.received[0]?.headers.authorization).toMatch(/^Bearer ey/);
+    const shown = [JSON.stringify(err), inspect(err, { depth: 10 }), (err as Error).message];
+    expect(leaks(shown.join('\n'))).toEqual([]);
+  });
+
+  it('sanitises successful responses, and a re-sent config gets a real token again', async () => {
+    const res = await http.get(`/users/${userId}`);
+    expect(leaks(inspect(res, { depth: 10 }))).toEqual([]);
+    expect(res.config.headers.Authorization).toBe('Bearer [REDACTED]');
+    // What retry interceptors do: send the same config again.
+    const again = await http.request(res.config);
+    expect(again.status).toBe(200);
+    const token = await source.getServerToken();
+    expect(proxy.received.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${token}`,
+      `Bearer ${token}`,
+    ]);
+  });
+});
