@@ -1,0 +1,88 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { errorResponse } from '@basiq-token/core';
+import type { BasiqClient, Logger } from '@basiq-token/core';
+import { basiq } from '@basiq-token/koa';
+import { DEMO_USER_HEADER, demoUserId } from '@basiq-token/example-shared';
+import { basiqAnswerOf } from './basiq-answer.js';
+import { BodyError, readJson } from './read-json.js';
+
+/** What the demo app is made of. */
+export interface AppOptions {
+  /** The Basiq client the app uses (the caller creates and closes it). */
+  client: BasiqClient;
+  /** Where failures are logged (default `console`). */
+  logger?: Logger;
+}
+
+/** The demo app (the examples' HTTP contract), not yet listening. */
+export function createApp({ client, logger = console }: AppOptions): Koa {
+  const app = new Koa();
+  const basiqMiddleware = basiq(client);
+  const router = new Router();
+
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  // A real app resolves the user from its session; the demo trusts the x-demo-user header.
+  router.post(
+    '/basiq/client-token',
+    basiqMiddleware.clientTokenRoute({ resolveUserId: (ctx) => demoUserId(ctx.headers[DEMO_USER_HEADER]) }),
+  );
+
+  router.get('/users/:userId', async (ctx) => {
+    relay(
+      ctx,
+      await answerOf(ctx.state.basiq.http.get(`/users/${encodeURIComponent(ctx.params.userId ?? '')}`)),
+    );
+  });
+  router.post('/users', async (ctx) => {
+    const fields = await readJson(ctx);
+    relay(ctx, await answerOf(ctx.state.basiq.http.post('/users', fields)));
+  });
+
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: { code: 'not_found', message: `No route for ${ctx.method} ${ctx.path}` } };
+      }
+    } catch (error) {
+      if (error instanceof BodyError) {
+        ctx.status = error.status;
+        ctx.body = { error: { code: 'invalid_body', message: error.message } };
+        return;
+      }
+      const route = errorResponse(error, logger);
+      ctx.status = route.status;
+      ctx.set(route.headers);
+      ctx.body = route.body;
+    }
+  });
+  app.use(basiqMiddleware);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+/** Basiq's status and JSON body, from its answer or from the error it answered with. */
+async function answerOf(
+  call: Promise<{ status: number; data: unknown }>,
+): Promise<{ status: number; body: unknown }> {
+  try {
+    const answer = await call;
+    return { status: answer.status, body: answer.data };
+  } catch (error) {
+    // Not an answer from Basiq (no token, timeout, …): the error handler maps it.
+    const answer = basiqAnswerOf(error);
+    if (!answer) throw error;
+    return answer;
+  }
+}
+
+function relay(ctx: Koa.Context, answer: { status: number; body: unknown }): void {
+  ctx.status = answer.status;
+  ctx.body = answer.body;
+}
