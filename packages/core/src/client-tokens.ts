@@ -14,7 +14,8 @@ interface Entry {
 
 export interface ClientTokenOptions {
   fetcher: TokenFetcher;
-  store: TokenStore;
+  /** The shared store, or `undefined` when tokens stay in this process (the LRU alone bounds them). */
+  store: TokenStore | undefined;
   sealer: Sealer;
   clock: Clock;
   redactor: Redactor;
@@ -73,7 +74,7 @@ export class ClientTokenManager {
   async #load(userId: string): Promise<Entry> {
     const { store, sealer, fetcher, clock } = this.#o;
     const key = sealer.key(`client:${userId}`);
-    const stored = this.#read(key, await store.get(key));
+    const stored = store ? this.#read(key, await store.get(key)) : undefined;
     if (stored && this.#usable(stored)) {
       this.#cache.set(userId, stored);
       return stored;
@@ -85,12 +86,10 @@ export class ClientTokenManager {
       expiresAt: issued.expiresAt,
     };
     const ttl = entry.expiresAt - clock.now();
-    if (ttl > 0)
-      await store.set(
-        key,
-        sealer.seal(key, { t: entry.token, i: entry.issuedAt, e: entry.expiresAt }),
-        Math.ceil(ttl),
-      );
+    if (store && ttl > 0) {
+      const sealed = sealer.seal(key, { t: entry.token, i: entry.issuedAt, e: entry.expiresAt });
+      await store.set(key, sealed, Math.ceil(ttl));
+    }
     this.#cache.set(userId, entry);
     return entry;
   }

@@ -143,7 +143,8 @@ export class BasiqClient implements ServerTokenSource {
     });
     this.#clients = new ClientTokenManager({
       fetcher: this.#fetcher,
-      store: this.#store,
+      // Without a shared store, a second copy of every user's token in memory would defeat the LRU bound.
+      store: this.#ownsStore ? undefined : this.#store,
       sealer,
       clock: o.clock,
       redactor,
