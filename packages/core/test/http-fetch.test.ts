@@ -1,0 +1,240 @@
+import { startEmulator } from '@basiq-token/emulator';
+import type { BasiqEmulator } from '@basiq-token/emulator';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BasiqApiError } from '../src/errors.js';
+import { createBasiqFetch, readBasiqApiError } from '../src/http/index.js';
+import type { FetchLike } from '../src/types.js';
+import { EXPIRED_BODY, FORBIDDEN_BODY, INVALID_TOKEN_BODY } from './support/http-fixtures.js';
+import { startCaptureServer, startRecordingProxy } from './support/http-servers.js';
+import type { TestServer } from './support/http-servers.js';
+import { HttpTokenSource } from './support/http-token-source.js';
+
+let emu: BasiqEmulator;
+let other: TestServer;
+let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let source: HttpTokenSource;
+let basiqFetch: FetchLike;
+let replays: { status: number; basiqCode: string | undefined }[];
+let userId: string;
+
+const GET_USER = 'GET /users/{userId}';
+const POST_USERS = 'POST /users';
+const leaks = (text: string) => emu.issuedTokens().filter((token) => text.includes(token));
+const json = { 'Content-Type': 'application/json' };
+
+beforeAll(async () => {
+  emu = await startEmulator({});
+  other = await startCaptureServer();
+  proxy = await startRecordingProxy(emu.url);
+  userId = emu.createUser({ email: 'fetch@example.com' }).id;
+});
+
+afterAll(async () => {
+  await Promise.all([emu.stop(), other.close(), proxy.close()]);
+});
+
+beforeEach(() => {
+  emu.resetCounters();
+  emu.clearFaults();
+  other.received.length = 0;
+  proxy.received.length = 0;
+  source = new HttpTokenSource(emu.url, emu.apiKey);
+  replays = [];
+  basiqFetch = createBasiqFetch(source, {
+    baseUrl: proxy.url,
+    timeoutMs: 2_000,
+    onReplay: (info) => replays.push(info),
+  });
+});
+
+afterEach(() => {
+  expect(leaks(JSON.stringify(other.received))).toEqual([]);
+});
+
+describe('createBasiqFetch: where the token goes', () => {
+  it('resolves relative paths against baseUrl and sends the token (string, URL, Request)', async () => {
+    const a = await basiqFetch(`/users/${userId}`);
+    const b = await basiqFetch(new URL(`${proxy.url}/users/${userId}`));
+    const c = await basiqFetch(new Request(`${proxy.url}/users/${userId}`));
+    expect([a.status, b.status, c.status]).toEqual([200, 200, 200]);
+    expect(((await a.json()) as { id: string }).id).toBe(userId);
+    const token = await source.getServerToken();
+    expect(proxy.received.map((r) => r.headers.authorization)).toEqual(Array(3).fill(`Bearer ${token}`));
+    expect(emu.counters.tokenCalls).toBe(1);
+  });
+
+  it('never sends it to another host, however the URL is spelled', async () => {
+    await basiqFetch(`${other.url}/absolute`);
+    await basiqFetch(new Request(`${other.url}/request`));
+    await basiqFetch(`//127.0.0.1:${other.port}/protocol-relative`);
+    // fetch refuses URLs with credentials outright; nothing is sent anywhere
+    await expect(
+      basiqFetch(`http://127.0.0.1:${proxy.port}@127.0.0.1:${other.port}/userinfo`),
+    ).rejects.toThrow();
+    expect(other.received.map((r) => r.path)).toEqual(['/absolute', '/request', '/protocol-relative']);
+    for (const r of other.received) expect(r.headers.authorization).toBeUndefined();
+    expect(proxy.received).toHaveLength(0);
+    expect(source.calls).toBe(0);
+  });
+
+  it('does not follow a redirect off Basiq with the token', async () => {
+    proxy.respondNext((_req, res) => {
+      res.writeHead(307, { location: `${other.url}/redirected` }).end();
+      return true;
+    });
+    const res = await basiqFetch(`/users/${userId}`);
+    expect(await res.json()).toEqual({ ok: true });
+    expect(other.received[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('keeps an Authorization the caller set, and does not replay on it', async () => {
+    const res = await basiqFetch(`/users/${userId}`, {
+      headers: { authorization: 'Bearer caller-chosen-credential' },
+    });
+    expect(res.status).toBe(401);
+    expect(proxy.received.map((r) => r.headers.authorization)).toEqual(['Bearer caller-chosen-credential']);
+    expect(emu.counters.requests[GET_USER]).toBe(1);
+    expect(emu.counters.tokenCalls).toBe(0);
+  });
+
+  it('does not replay a token-looking refusal from another host', async () => {
+    const refusing = await startCaptureServer((_req, res) => {
+      res.writeHead(401, json).end(JSON.stringify(INVALID_TOKEN_BODY));
+      return true;
+    });
+    try {
+      const res = await basiqFetch(`${refusing.url}/x`);
+      expect(res.status).toBe(401);
+      expect(refusing.received).toHaveLength(1);
+      expect(source.calls).toBe(0);
+    } finally {
+      await refusing.close();
+    }
+  });
+});
+
+describe('replay once on a refused token', () => {
+  it.each([
+    ['expired', 403, 'access-denied'],
+    ['invalid', 401, 'invalid-authorization-token'],
+  ] as const)('revoked as %s: invalidates, refreshes and replays once', async (as, status, basiqCode) => {
+    const first = await source.getServerToken();
+    emu.revoke(first, as);
+    const res = await basiqFetch(`/users/${userId}`);
+    expect(res.status).toBe(200);
+    const second = await source.getServerToken();
+    expect(proxy.received.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${first}`,
+      `Bearer ${second}`,
+    ]);
+    expect(emu.counters.requests[GET_USER]).toBe(2);
+    expect(emu.counters.tokenCalls).toBe(2);
+    expect(replays).toEqual([{ status, basiqCode }]);
+  });
+
+  it('a second refusal is returned as is: exactly 2 requests and 2 /token calls, no loop', async () => {
+    emu.injectFault({ path: '/users', times: 5, status: 403, body: EXPIRED_BODY });
+    const res = await basiqFetch(`/users/${userId}`);
+    expect(res.status).toBe(403);
+    const err = await readBasiqApiError(res);
+    expect(err).toBeInstanceOf(BasiqApiError);
+    expect(err).toMatchObject({ status: 403, basiqCode: 'access-denied', detail: 'Token has expired' });
+    expect(await res.json()).toEqual(EXPIRED_BODY); // still readable after readBasiqApiError
+    expect(emu.counters.requests[GET_USER]).toBe(2);
+    expect(emu.counters.tokenCalls).toBe(2);
+  });
+
+  it('does not retry 403 forbidden-access', async () => {
+    emu.injectFault({ path: '/users', status: 403, body: FORBIDDEN_BODY });
+    const res = await basiqFetch(`/users/${userId}`);
+    expect(res.status).toBe(403);
+    expect(emu.counters.requests[GET_USER]).toBe(1);
+    expect(emu.counters.tokenCalls).toBe(1);
+    expect(replays).toEqual([]);
+  });
+
+  it('does not replay a stream body or a Request with a body', async () => {
+    emu.revoke(await source.getServerToken(), 'expired');
+    const payload = JSON.stringify({ email: 'stream@example.com' });
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(payload));
+        controller.close();
+      },
+    });
+    const a = await basiqFetch('/users', {
+      method: 'POST',
+      headers: json,
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    const b = await basiqFetch(
+      new Request(`${proxy.url}/users`, { method: 'POST', headers: json, body: payload }),
+    );
+    expect([a.status, b.status]).toEqual([403, 403]);
+    expect(emu.counters.requests[POST_USERS]).toBe(2);
+    expect(emu.counters.tokenCalls).toBe(1);
+    expect(replays).toEqual([]);
+  });
+
+  const bodies: [string, () => NonNullable<RequestInit['body']>, Record<string, string>][] = [
+    ['a JSON string', () => JSON.stringify({ email: 'json@example.com' }), json],
+    ['a Buffer', () => Buffer.from(JSON.stringify({ email: 'buffer@example.com' })), json],
+    ['URLSearchParams', () => new URLSearchParams({ email: 'form@example.com' }), {}],
+  ];
+  it.each(bodies)('replays %s body byte for byte', async (_name, make, headers) => {
+    emu.revoke(await source.getServerToken(), 'expired');
+    const res = await basiqFetch('/users', { method: 'POST', headers, body: make() });
+    expect([201, 400]).toContain(res.status); // the emulator only takes JSON; what matters is the replay
+    const [a, b] = proxy.received;
+    expect(proxy.received).toHaveLength(2);
+    expect(b?.body.length).toBeGreaterThan(0);
+    expect(b?.body.equals(a!.body)).toBe(true);
+    expect(b?.headers['content-type']).toBe(a?.headers['content-type']);
+    expect(emu.counters.requests[POST_USERS]).toBe(2);
+  });
+});
+
+describe('timeouts and errors', () => {
+  it('aborts an attempt after timeoutMs', async () => {
+    emu.injectFault({ path: '/users', delayMs: 1_000 });
+    const quick = createBasiqFetch(source, { baseUrl: proxy.url, timeoutMs: 100 });
+    const err = await quick(`/users/${userId}`).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'TimeoutError' });
+    expect(leaks(`${String(err)} ${JSON.stringify(err)}`)).toEqual([]);
+  });
+
+  it('still honours the caller’s own signal', async () => {
+    const controller = new AbortController();
+    // The proxy holds the request unanswered and the caller gives up meanwhile.
+    proxy.respondNext(() => {
+      controller.abort();
+      return true;
+    });
+    const pending = basiqFetch(`/users/${userId}`, { signal: controller.signal });
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('readBasiqApiError types a Basiq error answer', async () => {
+    const res = await basiqFetch('/users/no-such-user');
+    expect(res.ok).toBe(false);
+    const err = await readBasiqApiError(res);
+    expect(err).toMatchObject({
+      status: 404,
+      basiqCode: 'resource-not-found',
+      detail: 'Requested user does not exist.',
+    });
+    expect(err.correlationId).toMatch(/[0-9a-f-]{36}/);
+  });
+
+  it('uses an injected fetch', async () => {
+    const seen: string[] = [];
+    const injected: FetchLike = (input, init) => {
+      seen.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    };
+    const wrapped = createBasiqFetch(source, { baseUrl: proxy.url, timeoutMs: 2_000, fetch: injected });
+    expect((await wrapped(`/users/${userId}`)).status).toBe(200);
+    expect(seen).toEqual([`${proxy.url}/users/${userId}`]);
+  });
+});
