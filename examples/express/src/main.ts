@@ -8,9 +8,6 @@ import { createApp } from './app.js';
 const env = await loadDemoEnv();
 const client = createBasiqClient({ ...env.basiq, logger: console });
 const server = createApp({ client }).listen(env.port, '127.0.0.1');
-await once(server, 'listening');
-const { port } = server.address() as AddressInfo;
-console.log(`basiq-token Express example listening on http://127.0.0.1:${port}`);
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
@@ -37,3 +34,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     });
   });
 }
+
+// Handlers are in place before the URL is printed: whoever reads it may signal at once.
+try {
+  await once(server, 'listening');
+} catch (error) {
+  console.error(`Cannot listen on 127.0.0.1:${env.port}: ${error instanceof Error ? error.message : error}`);
+  await client.close();
+  await env.close();
+  process.exit(1);
+}
+const { port } = server.address() as AddressInfo;
+console.log(`basiq-token Express example listening on http://127.0.0.1:${port}`);

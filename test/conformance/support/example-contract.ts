@@ -1,0 +1,213 @@
+/**
+ * The examples' HTTP contract (DESIGN.md), checked against any example: once through its
+ * `createApp` factory against an emulator, and once by starting its real `main` as a child
+ * process from the TypeScript sources (tsx with the workspace's `paths`, so no build needed).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { once } from 'node:events';
+import type { RequestListener } from 'node:http';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import request from 'supertest';
+import { decodeJwt } from 'jose';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBasiqClient } from '@basiq-token/core';
+import type { BasiqClient } from '@basiq-token/core';
+import { startEmulator } from '@basiq-token/emulator';
+import type { BasiqEmulator } from '@basiq-token/emulator';
+
+const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+const UNKNOWN_USER_ID = '00000000-0000-4000-8000-000000000000';
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TSX_TSCONFIG = fileURLToPath(new URL('./tsx-sources.tsconfig.json', import.meta.url));
+
+/** One example app to check. */
+export interface ExampleUnderTest {
+  /** The example's `createApp`, as a Node request listener (`app` for Express, `app.callback()` for Koa). */
+  createListener(client: BasiqClient): RequestListener;
+  /** The example's `src/main.ts`, relative to the repository root. */
+  main: string;
+}
+
+/** Registers the contract tests for one example under `describe(name)`. */
+export function runExampleContract(name: string, example: ExampleUnderTest): void {
+  describe(`${name} example: createApp`, () => {
+    let emulator: BasiqEmulator;
+    let client: BasiqClient;
+    let app: RequestListener;
+
+    beforeAll(async () => {
+      emulator = await startEmulator();
+    });
+    afterAll(async () => {
+      await emulator?.stop();
+    });
+    beforeEach(() => {
+      client = createBasiqClient({
+        apiKey: emulator.apiKey,
+        baseUrl: emulator.url,
+        logger: false,
+        retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 },
+      });
+      app = example.createListener(client);
+    });
+    afterEach(async () => {
+      await client.close();
+      emulator.clearFaults();
+      emulator.resetCounters();
+    });
+
+    function expectNoSecret(text: string): void {
+      for (const secret of [emulator.apiKey, ...emulator.issuedTokens()]) {
+        expect(text.includes(secret), 'a secret leaked into a response').toBe(false);
+      }
+    }
+
+    it('GET /healthz answers 200', async () => {
+      await request(app).get('/healthz').expect(200);
+    });
+
+    it('POST /basiq/client-token gives the demo user a CLIENT_ACCESS token', async () => {
+      const res = await request(app)
+        .post('/basiq/client-token')
+        .set('x-demo-user', SEEDED_USER_ID)
+        .expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body.token_type).toBe('Bearer');
+      const claims = decodeJwt(res.body.access_token as string);
+      expect(claims.scope).toBe('CLIENT_ACCESS');
+      expect(claims.userId).toBe(SEEDED_USER_ID);
+      expectNoSecret(JSON.stringify(res.headers));
+    });
+
+    it('POST /basiq/client-token answers 401 without a demo user and 400 for a bad one', async () => {
+      const anonymous = await request(app).post('/basiq/client-token').expect(401);
+      expect(anonymous.body.error.code).toBe('unauthenticated');
+      const bad = await request(app)
+        .post('/basiq/client-token')
+        .set('x-demo-user', 'no/such user')
+        .expect(400);
+      expect(bad.body.error.code).toBe('invalid_user_id');
+      expect(emulator.counters.tokenCalls).toBe(0);
+    });
+
+    it('GET /users/:userId relays the user from Basiq', async () => {
+      const res = await request(app).get(`/users/${SEEDED_USER_ID}`).expect(200);
+      expect(res.body).toMatchObject({ type: 'user', id: SEEDED_USER_ID, email: 'gavin@hooli.com' });
+      expect(emulator.counters.requests['GET /users/{userId}']).toBe(1);
+      expect(emulator.counters.serverTokens).toBe(1);
+      expectNoSecret(res.text);
+    });
+
+    it("GET /users/:userId relays Basiq's 404 and its body", async () => {
+      const res = await request(app).get(`/users/${UNKNOWN_USER_ID}`).expect(404);
+      const direct = await fetch(`${emulator.url}/users/${UNKNOWN_USER_ID}`, {
+        headers: { authorization: `Bearer ${await client.getServerToken()}` },
+      });
+      expect(direct.status).toBe(404);
+      const basiqBody = (await direct.json()) as { correlationId: string };
+      expect(res.body).toEqual({ ...basiqBody, correlationId: res.body.correlationId });
+      expect(res.body.data[0].code).toBe('resource-not-found');
+    });
+
+    it('POST /users creates a user through Basiq and relays its 201', async () => {
+      const created = await request(app).post('/users').send({ email: 'new.user@example.com' }).expect(201);
+      expect(created.body).toMatchObject({ type: 'user', email: 'new.user@example.com' });
+      const fetched = await request(app).get(`/users/${created.body.id}`).expect(200);
+      expect(fetched.body.email).toBe('new.user@example.com');
+    });
+
+    it("POST /users relays Basiq's 400 for invalid fields, and refuses a malformed body itself", async () => {
+      const invalid = await request(app).post('/users').send({ firstName: 'No Contact' }).expect(400);
+      expect(invalid.body.type).toBe('list');
+      expect(invalid.body.data[0].type).toBe('error');
+      const callsBefore = emulator.counters.requests['POST /users'] ?? 0;
+      const malformed = await request(app)
+        .post('/users')
+        .set('content-type', 'application/json')
+        .send('{"email":');
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.code).toBe('invalid_body');
+      expect(emulator.counters.requests['POST /users'] ?? 0).toBe(callsBefore);
+    });
+
+    it('answers 503 JSON when Basiq cannot give a token', async () => {
+      emulator.injectFault({ path: '/token', status: 503, times: 10 });
+      const res = await request(app).get(`/users/${SEEDED_USER_ID}`).expect(503);
+      expect(res.body.error.code).toBe('basiq_unavailable');
+      expectNoSecret(res.text);
+    });
+
+    it('answers 404 JSON for an unknown route', async () => {
+      const res = await request(app).get('/nope').expect(404);
+      expect(res.body.error.code).toBe('not_found');
+    });
+  });
+
+  describe(`${name} example: main`, () => {
+    let child: ChildProcessByStdio<null, Readable, Readable> | undefined;
+
+    afterEach(() => {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+
+    it('starts on the embedded emulator, serves the contract over HTTP and exits 0 on SIGTERM', async () => {
+      const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TSX_TSCONFIG_PATH: TSX_TSCONFIG };
+      for (const key of ['BASIQ_API_KEY', 'BASIQ_API_URL', 'REDIS_URL', 'NODE_OPTIONS']) delete env[key];
+      const proc = spawn(process.execPath, ['--import', 'tsx', example.main], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = proc;
+      let stdout = '';
+      let stderr = '';
+      proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+
+      const url = await new Promise<string>((resolve, reject) => {
+        const look = () => {
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+          if (match?.[1]) resolve(match[1]);
+        };
+        proc.stdout.on('data', look);
+        void exited.then(([code]) =>
+          reject(new Error(`main exited (${code}) before listening:\n${stdout}\n${stderr}`)),
+        );
+      });
+      const firstLines = stdout.split('\n').slice(0, 2).join('\n');
+      expect(firstLines).toMatch(
+        /BASIQ_API_KEY is not set: using the local Basiq emulator at http:\/\/127\.0\.0\.1:\d+/,
+      );
+      const emulatorUrl = /emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(firstLines)?.[1];
+
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const token = await fetch(`${url}/basiq/client-token`, {
+        method: 'POST',
+        headers: { 'x-demo-user': SEEDED_USER_ID },
+      });
+      expect(token.status).toBe(200);
+      const clientToken = ((await token.json()) as { access_token: string }).access_token;
+      expect(decodeJwt(clientToken).userId).toBe(SEEDED_USER_ID);
+      const user = await fetch(`${url}/users/${SEEDED_USER_ID}`);
+      expect(user.status).toBe(200);
+      expect(((await user.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+      const created = await fetch(`${url}/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'from.main@example.com' }),
+      });
+      expect(created.status).toBe(201);
+      const issued = (await (await fetch(`${emulatorUrl}/__emulator/tokens`)).json()) as string[];
+      expect(issued.length).toBeGreaterThanOrEqual(2);
+
+      proc.kill('SIGTERM');
+      const [code, signal] = await exited;
+      expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+      for (const secret of issued)
+        expect((stdout + stderr).includes(secret), 'a token was logged').toBe(false);
+    });
+  });
+}
