@@ -1,0 +1,150 @@
+// SERVER_ACCESS /token calls per token lifetime for fleets of 1, 2, 4 and 8 instances, each
+// instance its own core client (and, with Redis, its own Redis connection), with and without
+// a shared RedisStore. Every configuration runs at the same time against its own emulator,
+// so the whole table is measured in one run.
+//
+//   npx tsx bench/fleet.ts            5 s tokens over 4 lifetimes (about 25 s)
+//   npx tsx bench/fleet.ts --quick    3 s tokens over 3 lifetimes (about 12 s)
+//
+// Uses a local `redis-server` (or REDIS_URL); without either, prints the in-process column only.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+// The packages are loaded from their TypeScript sources (no build needed): tsx maps
+// `@basiq-token/*` through tsconfig.check.json's paths, so make sure it reads that file.
+if (!process.env.TSX_TSCONFIG_PATH) {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.check.json` },
+    },
+  );
+  process.exit(run.status ?? 1);
+}
+
+const quick = process.argv.includes('--quick');
+const lifetimeSec = quick ? 3 : 5;
+const lifetimes = quick ? 3 : 4;
+const sizes = [1, 2, 4, 8];
+const callersPerInstance = 2;
+
+const { Redis } = await import('ioredis');
+const { createBasiqClient } = await import('@basiq-token/core');
+const { startEmulator } = await import('@basiq-token/emulator');
+const { createRedisStore } = await import('@basiq-token/redis');
+const { redisSupport, startRedisServer } = await import('../test/support/redis-server.js');
+
+type BasiqClient = ReturnType<typeof createBasiqClient>;
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+interface Run {
+  size: number;
+  shared: boolean;
+  emulator: Emulator;
+  clients: BasiqClient[];
+  cleanup: Array<() => Promise<void> | void>;
+  ok: number;
+  failed: number;
+}
+
+const silent = { warn: () => {}, error: () => {}, info: () => {}, debug: () => {} };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function prepare(size: number, redisUrl: string | undefined): Promise<Run> {
+  const emulator = await startEmulator({ tokenLifetimeSec: lifetimeSec });
+  const run: Run = {
+    size,
+    shared: redisUrl !== undefined,
+    emulator,
+    clients: [],
+    cleanup: [],
+    ok: 0,
+    failed: 0,
+  };
+  const prefix = `bench:${randomUUID()}:`;
+  for (let i = 0; i < size; i++) {
+    let store;
+    if (redisUrl) {
+      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+      redis.on('error', () => {});
+      run.cleanup.push(() => redis.disconnect());
+      store = createRedisStore({ client: redis, prefix });
+    }
+    const client = createBasiqClient({
+      apiKey: emulator.apiKey,
+      baseUrl: emulator.url,
+      ...(store ? { store } : {}),
+      // Refresh in the last fifth of a lifetime: one refresh per lifetime per token holder.
+      refresh: { softWindowMs: (lifetimeSec * 1000) / 5, hardWindowMs: (lifetimeSec * 1000) / 20 },
+      logger: silent,
+    });
+    run.clients.push(client);
+    run.cleanup.unshift(() => client.close());
+  }
+  return run;
+}
+
+async function traffic(run: Run, until: number): Promise<void> {
+  const caller = async (client: BasiqClient) => {
+    while (Date.now() < until) {
+      try {
+        await client.getServerToken();
+        run.ok++;
+      } catch {
+        run.failed++;
+      }
+      await sleep(10);
+    }
+  };
+  await Promise.all(run.clients.flatMap((c) => Array.from({ length: callersPerInstance }, () => caller(c))));
+}
+
+const redisServer = redisSupport.available ? await startRedisServer() : undefined;
+try {
+  const runs: Run[] = [];
+  for (const size of sizes) {
+    runs.push(await prepare(size, undefined));
+    if (redisServer) runs.push(await prepare(size, redisServer.url));
+  }
+
+  console.log(
+    `fleet: SERVER_ACCESS /token calls per token lifetime (${lifetimeSec} s tokens, ${lifetimes} lifetimes, ` +
+      `${callersPerInstance} callers per instance, all configurations at once)`,
+  );
+  if (!redisServer) console.log(`(no Redis column: ${redisSupport.reason})`);
+
+  const started = Date.now();
+  await Promise.all(runs.map((r) => traffic(r, started + lifetimes * lifetimeSec * 1000)));
+  const measuredLifetimes = (Date.now() - started) / (lifetimeSec * 1000);
+
+  const perLifetime = (r: Run | undefined) =>
+    r ? (r.emulator.counters.serverTokens / measuredLifetimes).toFixed(2).padStart(13) : '            -';
+  console.log('instances | without Redis | with Redis    | requests served (failed)');
+  for (const size of sizes) {
+    const alone = runs.find((r) => r.size === size && !r.shared);
+    const shared = runs.find((r) => r.size === size && r.shared);
+    const served = [alone, shared]
+      .filter((r): r is Run => r !== undefined)
+      .map((r) => `${r.ok} (${r.failed})`)
+      .join(' / ');
+    console.log(`${String(size).padStart(9)} | ${perLifetime(alone)} | ${perLifetime(shared)} | ${served}`);
+  }
+  console.log(
+    'Counts include the first fetch; a token is refreshed when a fifth of its lifetime is left, so one holder ' +
+      'makes about 1.25 calls per lifetime.\nWithout a shared store every instance refreshes its own token ' +
+      '(calls grow with the fleet); with Redis the fleet refreshes as one, whatever its size.',
+  );
+
+  for (const r of runs) {
+    for (const c of r.cleanup) await c();
+    await r.emulator.stop();
+  }
+  if (runs.some((r) => r.failed > 0)) process.exitCode = 1;
+} finally {
+  await redisServer?.stop();
+}
