@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { ConfigurableBasiqModule } from './basiq.module-definition.js';
+import type { BasiqModuleAsyncOptions, BasiqModuleForRootOptions } from './basiq.module-definition.js';
+
+/**
+ * Basiq for NestJS: provides {@link BasiqService} (and the core client under `BASIQ_CLIENT`),
+ * closes the client on application shutdown, and optionally mounts the client-token route.
+ *
+ * @example
+ * ```ts
+ * BasiqModule.forRootAsync({
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ apiKey: config.getOrThrow('BASIQ_API_KEY') }),
+ *   clientTokenRoute: { guards: [AuthGuard], resolveUserId: (req) => req.user?.basiqUserId },
+ * })
+ * ```
+ */
+@Module({})
+export class BasiqModule extends ConfigurableBasiqModule {
+  /** Configures the module with options known up front. */
+  static override forRoot(options: BasiqModuleForRootOptions): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  /**
+   * Configures the module from a factory, class or existing provider (e.g. reading `ConfigService`).
+   * `isGlobal` and `clientTokenRoute` (path, method, guards) go here, next to `useFactory`, since
+   * they shape the module; the factory may supply `clientTokenRoute.resolveUserId`.
+   */
+  static override forRootAsync(options: BasiqModuleAsyncOptions): DynamicModule {
+    return super.forRootAsync(options);
+  }
+}

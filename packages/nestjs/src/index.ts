@@ -1,0 +1,13 @@
+export { BasiqModule } from './basiq.module.js';
+export type { BasiqModuleAsyncOptions, BasiqModuleForRootOptions } from './basiq.module-definition.js';
+export { BasiqService } from './basiq.service.js';
+export { BasiqExceptionFilter } from './basiq-exception.filter.js';
+export { BASIQ_CLIENT, BASIQ_LOGGER, BASIQ_MODULE_OPTIONS } from './tokens.js';
+export { DEFAULT_CLIENT_TOKEN_PATH } from './route-options.js';
+export type {
+  BasiqModuleExtras,
+  BasiqModuleOptions,
+  ClientTokenRouteOptions,
+  ExistingClientOptions,
+  ResolveUserId,
+} from './options.js';
