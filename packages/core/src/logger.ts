@@ -34,7 +34,8 @@ export function createSafeLogger(logger: Logger | false | undefined, redactor?: 
       if (typeof fn !== 'function') return;
       try {
         // Called as a method: pino and Nest's Logger need their `this`.
-        fn.call(target, PREFIX + redact(message));
+        // Other modules may already say who is speaking; say it once.
+        fn.call(target, PREFIX + redact(message.replace(/^basiq-token:\s*/, '')));
       } catch {
         // A broken logger must not break token handling.
       }

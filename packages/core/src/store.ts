@@ -94,6 +94,10 @@ export class MemoryStore implements TokenStore {
     if (added) events.push(opts.now);
     this.#windows.set(key, events);
     const oldest = events[0];
-    return { added, count: events.length, retryAfterMs: oldest === undefined ? 0 : Math.max(0, oldest + opts.windowMs - opts.now) };
+    return {
+      added,
+      count: events.length,
+      retryAfterMs: oldest === undefined ? 0 : Math.max(0, oldest + opts.windowMs - opts.now),
+    };
   }
 }

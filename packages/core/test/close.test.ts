@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BasiqError } from '@basiq-token/core';
+import { EngineHarness, eventually } from './support/engine.js';
+
+let h: EngineHarness;
+
+beforeEach(async () => {
+  h = await EngineHarness.start({ tokenLifetimeSec: 60 });
+});
+
+afterEach(async () => {
+  h.scan();
+  await h.stop();
+});
+
+describe('close()', () => {
+  it('is idempotent, and afterwards every call fails with client_closed', async () => {
+    const client = h.client();
+    await client.getServerToken();
+    const first = client.close();
+    expect(client.close()).toBe(first);
+    await first;
+    await client.close();
+    expect(client.toJSON().closed).toBe(true);
+
+    for (const call of [
+      client.getServerToken(),
+      client.getClientToken('user-a'),
+      client.http.get('/users/x'),
+    ]) {
+      const error = await h.failure(call);
+      expect(error).toBeInstanceOf(BasiqError);
+      expect(error.code).toBe('client_closed');
+    }
+    const route = await client.handleClientTokenRequest('user-a');
+    expect(route.status).toBe(503);
+    expect(route.body).toMatchObject({ error: { code: 'client_closed' } });
+    expect(h.emulator.counters.tokenCalls).toBe(1);
+  });
+
+  it('ends a backoff wait at once', async () => {
+    const client = h.client({ retry: { retries: 3, maxRetryAfterMs: 60_000 } });
+    h.emulator.injectFault({ path: '/token', status: 503, headers: { 'retry-after': '30' } });
+    const pending = client.getServerToken();
+    await eventually(() => h.eventsOf('token:retry').length === 1);
+    await client.close();
+    expect((await h.failure(pending)).code).toBe('client_closed');
+    expect(h.emulator.counters.tokenCalls).toBe(1);
+  });
+
+  it('aborts a /token request in flight', async () => {
+    const client = h.client({ tokenTimeoutMs: 20_000 });
+    h.emulator.injectFault({ path: '/token', delayMs: 10_000 });
+    const server = client.getServerToken();
+    const user = client.getClientToken('user-a');
+    await eventually(() => h.emulator.counters.tokenCalls === 2);
+    await client.close();
+    expect((await h.failure(server)).code).toBe('client_closed');
+    expect((await h.failure(user)).code).toBe('client_closed');
+    expect(h.eventsOf('token:error')).toEqual([]);
+  });
+});
+
+describe('process lifetime', () => {
+  const script = fileURLToPath(new URL('./support/child-client.ts', import.meta.url));
+
+  function runChild(mode: 'close' | 'no-close'): Promise<{ code: number | null; out: string; err: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script], {
+        env: {
+          ...process.env,
+          CHILD_MODE: mode,
+          CHILD_API_KEY: h.emulator.apiKey,
+          CHILD_BASE_URL: h.emulator.url,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      // An upper bound only: a process kept alive by a timer or socket would never exit.
+      const killer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`child (${mode}) did not exit on its own; stdout: ${out} stderr: ${err}`));
+      }, 15_000);
+      child.on('exit', (code) => {
+        clearTimeout(killer);
+        resolve({ code, out, err });
+      });
+    });
+  }
+
+  it('exits on its own after close()', async () => {
+    const { code, out, err } = await runChild('close');
+    expect(err).toBe('');
+    expect(out.trim()).toBe('done 200 200');
+    expect(code).toBe(0);
+  });
+
+  it('exits on its own even without close(): no timer or socket keeps it alive', async () => {
+    const { code, out } = await runChild('no-close');
+    expect(out.trim()).toBe('done 200 200');
+    expect(code).toBe(0);
+  });
+});
