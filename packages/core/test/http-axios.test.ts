@@ -5,12 +5,13 @@ import type { AxiosInstance } from 'axios';
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BasiqApiError } from '../src/errors.js';
+import { BasiqApiError, BasiqTokenError } from '../src/errors.js';
 import { attachToAxios, createBasiqAxios } from '../src/http/index.js';
 import { EXPIRED_BODY, FORBIDDEN_BODY } from './support/http-fixtures.js';
 import { closedPortUrl, startCaptureServer, startRecordingProxy } from './support/http-servers.js';
 import type { TestServer } from './support/http-servers.js';
 import { HttpTokenSource } from './support/http-token-source.js';
+import type { Logger } from '../src/types.js';
 
 let emu: BasiqEmulator;
 let other: TestServer;
@@ -18,6 +19,7 @@ let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 let source: HttpTokenSource;
 let http: AxiosInstance;
 let replays: { status: number; basiqCode: string | undefined }[];
+let logLines: string[];
 let userId: string;
 
 const GET_USER = 'GET /users/{userId}';
@@ -44,16 +46,24 @@ beforeEach(() => {
   proxy.received.length = 0;
   source = new HttpTokenSource(emu.url, emu.apiKey);
   replays = [];
+  logLines = [];
   http = createBasiqAxios(source, {
     baseUrl: proxy.url,
     timeoutMs: 2_000,
     onReplay: (info) => replays.push(info),
+    logger: recordingLogger(),
   });
 });
 
 afterEach(() => {
   expect(leaks(JSON.stringify(other.received))).toEqual([]);
+  expect(leaks(logLines.join('\n'))).toEqual([]);
 });
+
+function recordingLogger(): Logger {
+  const push = (message: string) => logLines.push(message);
+  return { debug: push, info: push, warn: push, error: push };
+}
 
 describe('createBasiqAxios: where the token goes', () => {
   it('sends the server token to Basiq', async () => {
@@ -178,6 +188,21 @@ describe('replay once on a refused token', () => {
     expect(emu.counters.requests[GET_USER]).toBe(2);
     expect(emu.counters.tokenCalls).toBe(2);
     expect(replays).toEqual([{ status, basiqCode }]);
+    expect(logLines.join('\n')).toContain('replaying once');
+  });
+
+  it('works the same over axios’s fetch adapter', async () => {
+    const first = await source.getServerToken();
+    emu.revoke(first, 'expired');
+    const res = await http.get(`/users/${userId}`, { adapter: 'fetch' });
+    expect(res.status).toBe(200);
+    expect(proxy.received.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${first}`,
+      `Bearer ${await source.getServerToken()}`,
+    ]);
+    const err = await http.get('/users/no-such-user', { adapter: 'fetch' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 404, basiqCode: 'resource-not-found' });
+    expect(leaks(inspect((err as { response?: unknown }).response, { depth: 10 }))).toEqual([]);
   });
 
   it('a second refusal surfaces as is: exactly 2 requests and 2 /token calls, no loop', async () => {
@@ -306,5 +331,18 @@ describe('errors and secrets', () => {
       `Bearer ${token}`,
       `Bearer ${token}`,
     ]);
+  });
+
+  it('rejects with the token source’s error when no token can be had, sending nothing', async () => {
+    const down = createBasiqAxios(
+      {
+        getServerToken: () =>
+          Promise.reject(new BasiqTokenError('basiq_unavailable', 'Basiq is unavailable')),
+        invalidateServerToken: async () => undefined,
+      },
+      { baseUrl: proxy.url, timeoutMs: 2_000 },
+    );
+    await expect(down.get(`/users/${userId}`)).rejects.toMatchObject({ code: 'basiq_unavailable' });
+    expect(proxy.received).toHaveLength(0);
   });
 });

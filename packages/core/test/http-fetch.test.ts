@@ -1,9 +1,9 @@
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BasiqApiError } from '../src/errors.js';
+import { BasiqApiError, BasiqTokenError } from '../src/errors.js';
 import { createBasiqFetch, readBasiqApiError } from '../src/http/index.js';
-import type { FetchLike } from '../src/types.js';
+import type { FetchLike, Logger } from '../src/types.js';
 import { EXPIRED_BODY, FORBIDDEN_BODY, INVALID_TOKEN_BODY } from './support/http-fixtures.js';
 import { startCaptureServer, startRecordingProxy } from './support/http-servers.js';
 import type { TestServer } from './support/http-servers.js';
@@ -15,6 +15,7 @@ let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 let source: HttpTokenSource;
 let basiqFetch: FetchLike;
 let replays: { status: number; basiqCode: string | undefined }[];
+let logLines: string[];
 let userId: string;
 
 const GET_USER = 'GET /users/{userId}';
@@ -40,16 +41,24 @@ beforeEach(() => {
   proxy.received.length = 0;
   source = new HttpTokenSource(emu.url, emu.apiKey);
   replays = [];
+  logLines = [];
   basiqFetch = createBasiqFetch(source, {
     baseUrl: proxy.url,
     timeoutMs: 2_000,
     onReplay: (info) => replays.push(info),
+    logger: recordingLogger(),
   });
 });
 
 afterEach(() => {
   expect(leaks(JSON.stringify(other.received))).toEqual([]);
+  expect(leaks(logLines.join('\n'))).toEqual([]);
 });
+
+function recordingLogger(): Logger {
+  const push = (message: string) => logLines.push(message);
+  return { debug: push, info: push, warn: push, error: push };
+}
 
 describe('createBasiqFetch: where the token goes', () => {
   it('resolves relative paths against baseUrl and sends the token (string, URL, Request)', async () => {
@@ -236,5 +245,18 @@ describe('timeouts and errors', () => {
     const wrapped = createBasiqFetch(source, { baseUrl: proxy.url, timeoutMs: 2_000, fetch: injected });
     expect((await wrapped(`/users/${userId}`)).status).toBe(200);
     expect(seen).toEqual([`${proxy.url}/users/${userId}`]);
+  });
+
+  it('rejects with the token source’s error when no token can be had, sending nothing', async () => {
+    const down = createBasiqFetch(
+      {
+        getServerToken: () =>
+          Promise.reject(new BasiqTokenError('basiq_unavailable', 'Basiq is unavailable')),
+        invalidateServerToken: async () => undefined,
+      },
+      { baseUrl: proxy.url, timeoutMs: 2_000 },
+    );
+    await expect(down(`/users/${userId}`)).rejects.toBeInstanceOf(BasiqTokenError);
+    expect(proxy.received).toHaveLength(0);
   });
 });
