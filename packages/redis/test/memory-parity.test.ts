@@ -5,5 +5,5 @@ import { storeContract } from './store-contract.js';
 // The same contract as the Redis suites, against core's in-process default: the two agree.
 describe('MemoryStore meets the store contract', () => {
   const store = new MemoryStore();
-  storeContract(() => store, { atomicLockAcrossCallers: false });
+  storeContract(() => store);
 });

@@ -7,10 +7,7 @@ import type { TokenStore } from '@basiq-token/core';
  * MemoryStore too, so that Redis and the in-process default are proven to agree.
  * `makeStore()` may be called several times: each call is a separate connection.
  */
-export function storeContract(
-  makeStore: () => TokenStore | Promise<TokenStore>,
-  opts: { atomicLockAcrossCallers?: boolean } = {},
-): void {
+export function storeContract(makeStore: () => TokenStore | Promise<TokenStore>): void {
   const key = (name: string) => `${name}:${randomUUID()}`;
 
   async function eventually(check: () => Promise<boolean>, what: string, deadlineMs = 5_000): Promise<void> {
@@ -104,18 +101,14 @@ export function storeContract(
     await b.releaseLock(k, next as string);
   });
 
-  // Core's MemoryStore checks then sets across an await, so concurrent acquireLock calls in one
-  // process can all win (reported to core); Redis's SET NX must always hand out exactly one.
-  if (opts.atomicLockAcrossCallers ?? true) {
-    it('hands exactly one lock to many concurrent takers', async () => {
-      const stores = await Promise.all(Array.from({ length: 8 }, () => makeStore()));
-      const k = key('lock-race');
-      const results = await Promise.all(
-        stores.flatMap((s) => Array.from({ length: 5 }, () => s.acquireLock(k, 60_000))),
-      );
-      expect(results.filter((r) => r !== undefined)).toHaveLength(1);
-    });
-  }
+  it('hands exactly one lock to many concurrent takers', async () => {
+    const stores = await Promise.all(Array.from({ length: 8 }, () => makeStore()));
+    const k = key('lock-race');
+    const results = await Promise.all(
+      stores.flatMap((s) => Array.from({ length: 5 }, () => s.acquireLock(k, 60_000))),
+    );
+    expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+  });
 
   it('lets a lock expire when its holder never releases it', async () => {
     const a = await makeStore();
