@@ -1,0 +1,99 @@
+/** Options of {@link startEmulator}. Every field is optional. */
+export interface EmulatorOptions {
+  /** TCP port; default 0 (a free port, read it back from `emulator.port`). */
+  port?: number;
+  /** Interface to listen on; default '127.0.0.1'. */
+  host?: string;
+  /** The API key `/token` accepts; default: random, shaped like Basiq's (base64 of `${uuid}:${uuid}`). */
+  apiKey?: string;
+  /** Lifetime of issued tokens in seconds (`expires_in` and the JWT `exp`); default 3600. */
+  tokenLifetimeSec?: number;
+  /**
+   * `/token` rate limit; default 1500 calls per 300000 ms, like Basiq. A sliding window over the calls
+   * the limit let through (refused calls are not recorded, so a client that backs off gets through as
+   * soon as the oldest admitted call leaves the window). Past it `/token` answers 429.
+   * `retryAfter: true` adds a `retry-after` header (seconds until a slot frees) to those 429s; Basiq
+   * does not document sending one, so it is off by default.
+   */
+  rateLimit?: { limit?: number; windowMs?: number; retryAfter?: boolean };
+  /** Clock (epoch ms) for token iat/exp, expiry checks and the rate window; default Date.now. */
+  now?: () => number;
+  /** Default true: the user of Basiq's getUser sample (id 8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5) exists. */
+  seedUsers?: boolean;
+  /**
+   * Where the stand-in Consent UI's "finish" link sends the browser (with `?jobIds=…&state=…`), like
+   * the redirect URL set in Basiq's dashboard. Without it the page has no such link.
+   */
+  consentRedirectUrl?: string;
+}
+
+/** A scripted failure for the next matching request(s). */
+export interface Fault {
+  /** Request path prefix it applies to ('/token', '/users'); default: any non-control path. */
+  path?: string;
+  /** How many next matching requests get it (default 1). */
+  times?: number;
+  /** Answer this status... */
+  status?: number;
+  /** ...with this JSON body (default: a Basiq-style error body fitting the status). */
+  body?: unknown;
+  /** Or this raw text (e.g. malformed JSON), sent with content-type application/json. */
+  rawBody?: string;
+  /** Extra response headers, e.g. {'retry-after': '1'}. */
+  headers?: Record<string, string>;
+  /** Wait this long first (slow answer); with no status and no reset, then answer normally. */
+  delayMs?: number;
+  /** Destroy the socket without answering (connection reset). */
+  reset?: boolean;
+}
+
+export interface EmulatorCounters {
+  /** Every POST /token received (including errors, faults and rate-limited ones). */
+  tokenCalls: number;
+  /** SERVER_ACCESS tokens issued. */
+  serverTokens: number;
+  /** CLIENT_ACCESS tokens issued. */
+  clientTokens: number;
+  /** /token answers refused by the rate limit. */
+  rateLimited: number;
+  /** Per "METHOD /route-template", e.g. "GET /users/{userId}", "POST /token"; unknown routes by their path. */
+  requests: Record<string, number>;
+}
+
+export type RevocationKind = 'expired' | 'invalid';
+
+export interface CreateUserFields {
+  email?: string;
+  mobile?: string;
+  firstName?: string;
+  middleName?: string;
+  lastName?: string;
+}
+
+export interface BasiqEmulator {
+  /** http://127.0.0.1:PORT (no trailing slash). */
+  readonly url: string;
+  readonly port: number;
+  readonly apiKey: string;
+  /** Live view: the same object is updated as requests arrive. */
+  readonly counters: EmulatorCounters;
+  /** Closes the server and every socket (keep-alive ones too) promptly. */
+  stop(): Promise<void>;
+  /** Lifetime (seconds) of tokens issued from now on. */
+  setTokenLifetime(seconds: number): void;
+  /** Queues a fault; faults apply in the order they were queued. */
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+  /**
+   * Early revocation: later use answers 403 access-denied "Token has expired" (default) or
+   * 401 invalid-authorization-token.
+   */
+  revoke(token: string, as?: RevocationKind): void;
+  /** Revokes every token issued so far. */
+  revokeAll(as?: RevocationKind): void;
+  /** Every access_token ever issued, oldest first (tests scan logs for them). */
+  issuedTokens(): string[];
+  /** Zeroes the counters (in place: held references stay live). */
+  resetCounters(): void;
+  createUser(fields: CreateUserFields): { id: string };
+}
