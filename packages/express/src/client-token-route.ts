@@ -29,5 +29,8 @@ export function clientTokenRoute(client: BasiqClient, options: ClientTokenRouteO
 async function answer(client: BasiqClient, options: ClientTokenRouteOptions, req: Request, res: Response) {
   const userId = await options.resolveUserId(req);
   const route = await client.handleClientTokenRequest(userId);
-  res.status(route.status).set(route.headers).json(route.body);
+  res.status(route.status).set(route.headers);
+  if (!res.get('Content-Type')) res.type('application/json');
+  // Not res.json(): no ETag, so never a 304 for a response that must not be cached.
+  res.end(JSON.stringify(route.body));
 }

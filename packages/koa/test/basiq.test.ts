@@ -1,0 +1,126 @@
+import Koa from 'koa';
+import type { Context } from 'koa';
+import request from 'supertest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  BasiqApiError,
+  BasiqConfigError,
+  BasiqRateLimitError,
+  BasiqTokenError,
+  createBasiqClient,
+} from '@basiq-token/core';
+import type { BasiqClient, BasiqRequestContext } from '@basiq-token/core';
+import { basiq, clientTokenRoute, toKoaError } from '@basiq-token/koa';
+
+// Creating a client contacts nothing, so these need no emulator; behaviour over HTTP with
+// Basiq is the conformance suite's (test/conformance/koa.test.ts).
+const OPTIONS = { apiKey: 'test-key', baseUrl: 'http://127.0.0.1:9', logger: false as const };
+
+describe('@basiq-token/koa basiq()', () => {
+  const clients: BasiqClient[] = [];
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.close();
+  });
+  function newClient(): BasiqClient {
+    const client = createBasiqClient(OPTIONS);
+    clients.push(client);
+    return client;
+  }
+
+  it("puts the client's one request context on ctx.state.basiq", async () => {
+    const client = newClient();
+    const app = new Koa();
+    app.use(basiq(client));
+    const seen: unknown[] = [];
+    app.use((ctx) => {
+      seen.push(ctx.state.basiq);
+      ctx.status = 204;
+    });
+    await request(app.callback()).get('/').expect(204);
+    await request(app.callback()).get('/').expect(204);
+    expect(seen[0]).toBe(client.context());
+    expect(seen[1]).toBe(seen[0]);
+  });
+
+  it('types ctx.state.basiq', () => {
+    expectTypeOf<Context['state']['basiq']>().toEqualTypeOf<BasiqRequestContext>();
+  });
+
+  it('creates and owns a client from options; leaves a given one open', async () => {
+    const owned = basiq(OPTIONS);
+    await owned.close();
+    await expect(owned.client.getServerToken()).rejects.toMatchObject({ code: 'client_closed' });
+    const client = newClient();
+    const given = basiq(client);
+    expect(given.client).toBe(client);
+    await given.close();
+    expect((await client.handleClientTokenRequest(undefined)).status).toBe(401);
+    expect(() => basiq({ apiKey: '' })).toThrow(BasiqConfigError);
+  });
+
+  it('with a path, answers only that path and method and passes everything else on', async () => {
+    const client = newClient();
+    const app = new Koa();
+    app.use(clientTokenRoute(client, { path: '/basiq/client-token', resolveUserId: () => undefined }));
+    app.use((ctx) => {
+      ctx.body = { passed: true };
+    });
+    const server = app.callback();
+    expect((await request(server).post('/basiq/client-token')).status).toBe(401);
+    expect((await request(server).get('/basiq/client-token')).body).toEqual({ passed: true });
+    expect((await request(server).post('/elsewhere')).body).toEqual({ passed: true });
+    const getRoute = new Koa().use(
+      clientTokenRoute(client, { path: '/t', method: 'get', resolveUserId: () => undefined }),
+    );
+    expect((await request(getRoute.callback()).get('/t')).status).toBe(401);
+    expect(() => clientTokenRoute(client, {} as never)).toThrow(TypeError);
+  });
+
+  it("gives Basiq errors from later middleware Koa's status and expose, and leaves app errors alone", async () => {
+    const client = newClient();
+    const app = new Koa();
+    const errors: unknown[] = [];
+    app.on('error', (error: unknown) => errors.push(error));
+    app.use(basiq(client));
+    app.use((ctx) => {
+      if (ctx.path === '/basiq') throw new BasiqTokenError('basiq_timeout', 'Basiq did not answer in time');
+      throw new Error('app bug');
+    });
+    const basiqFailure = await request(app.callback()).get('/basiq');
+    expect(basiqFailure.status).toBe(504);
+    expect(basiqFailure.text).not.toContain('did not answer');
+    const appFailure = await request(app.callback()).get('/app');
+    expect(appFailure.status).toBe(500);
+    expect(errors).toHaveLength(2);
+    // Koa itself sets `status` on what it handles; `expose` would only come from us.
+    expect('expose' in (errors[1] as object)).toBe(false);
+    expect((errors[0] as { expose: boolean }).expose).toBe(false);
+  });
+});
+
+describe('@basiq-token/koa toKoaError()', () => {
+  it('maps Basiq errors to the status core answers, exposing 4xx only', () => {
+    const timeout = toKoaError(new BasiqTokenError('basiq_timeout', 'slow')) as {
+      status: number;
+      expose: boolean;
+    };
+    expect([timeout.status, timeout.expose]).toEqual([504, false]);
+    const budget = toKoaError(new BasiqRateLimitError('over', { retryAfterMs: 1000 })) as typeof timeout;
+    expect([budget.status, budget.expose]).toEqual([429, true]);
+    const plain = toKoaError(new Error('x')) as typeof timeout;
+    expect([plain.status, plain.expose]).toEqual([500, false]);
+  });
+
+  it('keeps what an error already carries and what core serialises', () => {
+    const apiError = new BasiqApiError(404, { data: [{ code: 'resource-not-found' }] });
+    const json = JSON.stringify(apiError);
+    const mapped = toKoaError(apiError) as { status: number; expose: boolean };
+    expect([mapped.status, mapped.expose]).toEqual([404, true]);
+    expect(JSON.stringify(apiError)).toBe(json);
+    const own = Object.assign(new Error('nope'), { status: 401, expose: false });
+    expect(toKoaError(own)).toMatchObject({ status: 401, expose: false });
+    expect(toKoaError('text')).toBe('text');
+    const frozen = Object.freeze(new Error('frozen'));
+    expect(toKoaError(frozen)).toBe(frozen);
+  });
+});
