@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,16 +83,71 @@ export async function freePort(): Promise<number> {
 }
 
 const children = new Set<ChildProcess>();
-// A crashed test run must not leave redis-servers behind (or stopped with SIGSTOP).
-process.once('exit', () => {
+const dirs = new Set<string>();
+function killChildren(): void {
   for (const child of children) {
     try {
+      child.kill('SIGCONT');
       child.kill('SIGKILL');
     } catch {
       // already gone
     }
   }
-});
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+}
+// A crashed or interrupted run must not leave redis-servers behind (or stopped with SIGSTOP).
+process.once('exit', killChildren);
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killChildren();
+    // Then die of the same signal, as the process would have without this listener (unless
+    // somebody else, such as the test runner, handles it).
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
+
+const DIR_PREFIX = 'basiq-redis-';
+const OWNER_FILE = 'owner.pid';
+const PID_FILE = 'redis.pid';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A run killed with SIGKILL cannot clean up after itself: the next start stops the servers
+ * whose owning process is gone (only ours: our temp dir, our owner file, a redis-server pid).
+ */
+function reapOrphans(): void {
+  let found: string[];
+  try {
+    found = readdirSync(tmpdir()).filter((d) => d.startsWith(DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of found) {
+    const dir = join(tmpdir(), name);
+    try {
+      const owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'));
+      if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) continue;
+      const pid = Number(readFileSync(join(dir, PID_FILE), 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (!cmdline.includes('redis-server')) continue;
+        process.kill(pid, 'SIGCONT');
+        process.kill(pid, 'SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // not ours, not finished starting, or already gone
+    }
+  }
+}
 
 async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
   const binary = serverBinary as string;
@@ -101,6 +164,8 @@ async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
       'no',
       '--dir',
       dir,
+      '--pidfile',
+      join(dir, PID_FILE),
       '--daemonize',
       'no',
       '--protected-mode',
@@ -164,7 +229,10 @@ async function killAndWait(
 }
 
 async function startLocal(): Promise<RedisServerHandle> {
-  const dir = mkdtempSync(join(tmpdir(), 'basiq-redis-'));
+  reapOrphans();
+  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid));
+  dirs.add(dir);
   let port = 0;
   let child: ChildProcess | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -201,6 +269,7 @@ async function startLocal(): Promise<RedisServerHandle> {
       await killAndWait(child);
       child = undefined;
       rmSync(dir, { recursive: true, force: true });
+      dirs.delete(dir);
     },
   };
 }
