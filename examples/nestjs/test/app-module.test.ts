@@ -1,0 +1,73 @@
+import type { INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { decodeJwt } from 'jose';
+import { startEmulator } from '@basiq-token/emulator';
+import type { BasiqEmulator } from '@basiq-token/emulator';
+import { loadDemoEnv } from '@basiq-token/example-shared';
+import { BasiqService } from '@basiq-token/nestjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AppModule } from '../src/app.module.js';
+
+const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+
+describe('nestjs example: AppModule in a Nest testing module', () => {
+  let emulator: BasiqEmulator;
+  let app: INestApplication | undefined;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  async function appFromEnvironment(): Promise<INestApplication> {
+    const lines: string[] = [];
+    const env = await loadDemoEnv(
+      { BASIQ_API_KEY: emulator.apiKey, BASIQ_API_URL: emulator.url, PORT: '0' },
+      (line) => lines.push(line),
+    );
+    // A key was given: no embedded emulator, nothing to announce.
+    expect(env.emulator).toBeUndefined();
+    expect(lines).toEqual([]);
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule.forRoot({ ...env.basiq, logger: false })],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    return app;
+  }
+
+  it('configures BasiqModule from ConfigService and serves the demo user a client token', async () => {
+    const nest = await appFromEnvironment();
+    const config = nest.get(ConfigService);
+    expect(config.get('basiq.baseUrl')).toBe(emulator.url);
+    expect(nest.get(BasiqService).client.baseUrl).toBe(emulator.url);
+
+    const res = await request(nest.getHttpServer())
+      .post('/basiq/client-token')
+      .set('x-demo-user', SEEDED_USER_ID)
+      .expect(200);
+    expect(decodeJwt(res.body.access_token as string)).toMatchObject({
+      scope: 'CLIENT_ACCESS',
+      userId: SEEDED_USER_ID,
+    });
+    const user = await request(nest.getHttpServer()).get(`/users/${SEEDED_USER_ID}`).expect(200);
+    expect(user.body.id).toBe(SEEDED_USER_ID);
+  });
+
+  it('closes the Basiq client it created when the app closes', async () => {
+    const nest = await appFromEnvironment();
+    const client = nest.get(BasiqService).client;
+    await client.getServerToken();
+    await nest.close();
+    app = undefined;
+    await expect(client.getServerToken()).rejects.toMatchObject({ code: 'client_closed' });
+  });
+});
