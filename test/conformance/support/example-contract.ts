@@ -15,7 +15,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
 import { startEmulator } from '@basiq-token/emulator';
+import { Redis } from 'ioredis';
 import type { BasiqEmulator } from '@basiq-token/emulator';
+import { noteRedisSkip, redisSupport, startRedisServer } from '../../support/redis-server.js';
+import type { RedisServerHandle } from '../../support/redis-server.js';
 
 const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 const UNKNOWN_USER_ID = '00000000-0000-4000-8000-000000000000';
@@ -146,68 +149,143 @@ export function runExampleContract(name: string, example: ExampleUnderTest): voi
   });
 
   describe(`${name} example: main`, () => {
-    let child: ChildProcessByStdio<null, Readable, Readable> | undefined;
-
+    const running: MainProcess[] = [];
     afterEach(() => {
-      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const main of running.splice(0)) main.kill();
     });
 
     it('starts on the embedded emulator, serves the contract over HTTP and exits 0 on SIGTERM', async () => {
-      const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TSX_TSCONFIG_PATH: TSX_TSCONFIG };
-      for (const key of ['BASIQ_API_KEY', 'BASIQ_API_URL', 'REDIS_URL', 'NODE_OPTIONS']) delete env[key];
-      const proc = spawn(process.execPath, ['--import', 'tsx', example.main], {
-        cwd: REPO_ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child = proc;
-      let stdout = '';
-      let stderr = '';
-      proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-
-      const url = await new Promise<string>((resolve, reject) => {
-        const look = () => {
-          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-          if (match?.[1]) resolve(match[1]);
-        };
-        proc.stdout.on('data', look);
-        void exited.then(([code]) =>
-          reject(new Error(`main exited (${code}) before listening:\n${stdout}\n${stderr}`)),
-        );
-      });
-      const firstLines = stdout.split('\n').slice(0, 2).join('\n');
+      const main = await startMain(example.main, {});
+      running.push(main);
+      const firstLines = main.output().stdout.split('\n').slice(0, 2).join('\n');
       expect(firstLines).toMatch(
         /BASIQ_API_KEY is not set: using the local Basiq emulator at http:\/\/127\.0\.0\.1:\d+/,
       );
-      const emulatorUrl = /emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(firstLines)?.[1];
-
-      expect((await fetch(`${url}/healthz`)).status).toBe(200);
-      const token = await fetch(`${url}/basiq/client-token`, {
-        method: 'POST',
-        headers: { 'x-demo-user': SEEDED_USER_ID },
-      });
-      expect(token.status).toBe(200);
-      const clientToken = ((await token.json()) as { access_token: string }).access_token;
-      expect(decodeJwt(clientToken).userId).toBe(SEEDED_USER_ID);
-      const user = await fetch(`${url}/users/${SEEDED_USER_ID}`);
-      expect(user.status).toBe(200);
-      expect(((await user.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
-      const created = await fetch(`${url}/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'from.main@example.com' }),
-      });
-      expect(created.status).toBe(201);
-      const issued = (await (await fetch(`${emulatorUrl}/__emulator/tokens`)).json()) as string[];
-      expect(issued.length).toBeGreaterThanOrEqual(2);
-
-      proc.kill('SIGTERM');
-      const [code, signal] = await exited;
+      const issued = await exerciseContract(main);
+      const { code, signal, stdout, stderr } = await main.stop();
       expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
       for (const secret of issued)
         expect((stdout + stderr).includes(secret), 'a token was logged').toBe(false);
     });
   });
+
+  describe.skipIf(!redisSupport.available)(`${name} example: main with REDIS_URL`, () => {
+    let redis: RedisServerHandle;
+    const running: MainProcess[] = [];
+    beforeAll(async () => {
+      noteRedisSkip(`${name} example with REDIS_URL`);
+      redis = await startRedisServer();
+    });
+    afterAll(async () => {
+      await redis?.stop();
+    });
+    afterEach(() => {
+      for (const main of running.splice(0)) main.kill();
+    });
+
+    it('keeps its tokens in Redis and still exits 0 on SIGTERM', async () => {
+      const main = await startMain(example.main, { REDIS_URL: redis.url });
+      running.push(main);
+      expect(main.output().stdout).toContain('REDIS_URL is set');
+      await exerciseContract(main);
+      const keys = await redisKeyCount(redis.url);
+      expect(keys).toBeGreaterThan(0);
+      const { code, signal, stderr } = await main.stop();
+      expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+    });
+  });
+}
+
+/** A running example `main` (a child process). */
+interface MainProcess {
+  url: string;
+  emulatorUrl: string;
+  output(): { stdout: string; stderr: string };
+  /** SIGTERM, then how it ended. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  kill(): void;
+}
+
+/** Starts `main` from its TypeScript sources and waits for the URL it prints. */
+async function startMain(main: string, extraEnv: Record<string, string>): Promise<MainProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TSX_TSCONFIG_PATH: TSX_TSCONFIG, ...extraEnv };
+  for (const key of ['BASIQ_API_KEY', 'BASIQ_API_URL', 'REDIS_URL', 'NODE_OPTIONS']) {
+    if (!(key in extraEnv)) delete env[key];
+  }
+  const proc: ChildProcessByStdio<null, Readable, Readable> = spawn(
+    process.execPath,
+    ['--import', 'tsx', main],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const kill = () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  };
+  const url = await new Promise<string>((resolve, reject) => {
+    const look = () => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+      if (match?.[1]) resolve(match[1]);
+    };
+    proc.stdout.on('data', look);
+    void exited.then(([code]) =>
+      reject(new Error(`main exited (${code}) before listening:\n${stdout}\n${stderr}`)),
+    );
+  }).catch((error: unknown) => {
+    kill();
+    throw error;
+  });
+  const emulatorUrl = /emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] ?? '';
+  return {
+    url,
+    emulatorUrl,
+    output: () => ({ stdout, stderr }),
+    async stop() {
+      proc.kill('SIGTERM');
+      const [code, signal] = await exited;
+      return { code, signal, stdout, stderr };
+    },
+    kill,
+  };
+}
+
+/** The contract over real HTTP; resolves with every token the emulator issued meanwhile. */
+async function exerciseContract(main: MainProcess): Promise<string[]> {
+  const { url } = main;
+  expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  const token = await fetch(`${url}/basiq/client-token`, {
+    method: 'POST',
+    headers: { 'x-demo-user': SEEDED_USER_ID },
+  });
+  expect(token.status).toBe(200);
+  const clientToken = ((await token.json()) as { access_token: string }).access_token;
+  expect(decodeJwt(clientToken).userId).toBe(SEEDED_USER_ID);
+  const user = await fetch(`${url}/users/${SEEDED_USER_ID}`);
+  expect(user.status).toBe(200);
+  expect(((await user.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+  const created = await fetch(`${url}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'from.main@example.com' }),
+  });
+  expect(created.status).toBe(201);
+  const issued = (await (await fetch(`${main.emulatorUrl}/__emulator/tokens`)).json()) as string[];
+  expect(issued.length).toBeGreaterThanOrEqual(2);
+  return issued;
+}
+
+async function redisKeyCount(url: string): Promise<number> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    return await redis.dbsize();
+  } finally {
+    redis.disconnect();
+  }
 }
