@@ -43,22 +43,23 @@ describe('close()', () => {
   it('ends a backoff wait at once', async () => {
     const client = h.client({ retry: { retries: 3, maxRetryAfterMs: 60_000 } });
     h.emulator.injectFault({ path: '/token', status: 503, headers: { 'retry-after': '30' } });
-    const pending = client.getServerToken();
+    // Handlers attached before close(): the rejection must not go unhandled meanwhile.
+    const failure = h.failure(client.getServerToken());
     await eventually(() => h.eventsOf('token:retry').length === 1);
     await client.close();
-    expect((await h.failure(pending)).code).toBe('client_closed');
+    expect((await failure).code).toBe('client_closed');
     expect(h.emulator.counters.tokenCalls).toBe(1);
   });
 
   it('aborts a /token request in flight', async () => {
     const client = h.client({ tokenTimeoutMs: 20_000 });
-    h.emulator.injectFault({ path: '/token', delayMs: 10_000 });
-    const server = client.getServerToken();
-    const user = client.getClientToken('user-a');
+    h.emulator.injectFault({ path: '/token', delayMs: 10_000, times: 2 });
+    const server = h.failure(client.getServerToken());
+    const user = h.failure(client.getClientToken('user-a'));
     await eventually(() => h.emulator.counters.tokenCalls === 2);
     await client.close();
-    expect((await h.failure(server)).code).toBe('client_closed');
-    expect((await h.failure(user)).code).toBe('client_closed');
+    expect((await server).code).toBe('client_closed');
+    expect((await user).code).toBe('client_closed');
     expect(h.eventsOf('token:error')).toEqual([]);
   });
 });
@@ -85,7 +86,7 @@ describe('process lifetime', () => {
       const killer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`child (${mode}) did not exit on its own; stdout: ${out} stderr: ${err}`));
-      }, 15_000);
+      }, 30_000);
       child.on('exit', (code) => {
         clearTimeout(killer);
         resolve({ code, out, err });
@@ -93,16 +94,20 @@ describe('process lifetime', () => {
     });
   }
 
-  it('exits on its own after close()', async () => {
+  it('exits on its own after close()', { timeout: 40_000 }, async () => {
     const { code, out, err } = await runChild('close');
     expect(err).toBe('');
     expect(out.trim()).toBe('done 200 200');
     expect(code).toBe(0);
   });
 
-  it('exits on its own even without close(): no timer or socket keeps it alive', async () => {
-    const { code, out } = await runChild('no-close');
-    expect(out.trim()).toBe('done 200 200');
-    expect(code).toBe(0);
-  });
+  it(
+    'exits on its own even without close(): no timer or socket keeps it alive',
+    { timeout: 40_000 },
+    async () => {
+      const { code, out } = await runChild('no-close');
+      expect(out.trim()).toBe('done 200 200');
+      expect(code).toBe(0);
+    },
+  );
 });

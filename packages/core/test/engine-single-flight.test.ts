@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '@basiq-token/core';
-import { EngineHarness, RecordingStore } from './support/engine.js';
+import { EngineHarness, RecordingStore, eventually } from './support/engine.js';
 
 let h: EngineHarness;
 
@@ -71,7 +71,7 @@ describe('refresh lock across clients sharing a store', () => {
     const b = h.client({ store });
     h.emulator.injectFault({ path: '/token', delayMs: 300 }); // a's fetch is slow; b must wait for it
     const fromA = a.getServerToken();
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => h.emulator.counters.tokenCalls === 1); // a holds the lock and is fetching
     const fromB = await b.getServerToken();
     expect(fromB).toBe(await fromA);
     expect(h.emulator.counters.tokenCalls).toBe(1);
