@@ -16,10 +16,13 @@ afterEach(async () => {
 
 describe('single flight', () => {
   it('1,000 concurrent cold callers cause exactly one /token call', async () => {
-    const client = h.client();
+    const store = new RecordingStore();
+    const client = h.client({ store });
     const tokens = await Promise.all(Array.from({ length: 1_000 }, () => client.getServerToken()));
     expect(h.emulator.counters.tokenCalls).toBe(1);
     expect(new Set(tokens).size).toBe(1);
+    // One flight in this process: the lock was asked for once, not by 1,000 callers.
+    expect(store.calls.filter((c) => c === 'acquireLock')).toHaveLength(1);
   });
 
   it('rejects every waiter on failure, caches nothing, and the next call tries again', async () => {
