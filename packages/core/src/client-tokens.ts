@@ -73,7 +73,7 @@ export class ClientTokenManager {
 
   async #load(userId: string): Promise<Entry> {
     const { store, sealer, fetcher, clock } = this.#o;
-    const key = sealer.key(`client:${userId}`);
+    const key = sealer.key(`client:${sealer.pseudonym(userId)}`);
     const stored = store ? this.#read(key, await store.get(key)) : undefined;
     if (stored && this.#usable(stored)) {
       this.#cache.set(userId, stored);

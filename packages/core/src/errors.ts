@@ -71,7 +71,10 @@ export class BasiqError extends Error {
 export class BasiqConfigError extends BasiqError {
   /** The option at fault, when known (`apiKey`, `baseUrl`, …). */
   readonly option: string | undefined;
-  constructor(message: string, init: BasiqErrorInit & { option?: string; code?: 'invalid_options' | 'basiq_configuration' } = {}) {
+  constructor(
+    message: string,
+    init: BasiqErrorInit & { option?: string; code?: 'invalid_options' | 'basiq_configuration' } = {},
+  ) {
     super(init.code ?? 'invalid_options', message, init);
     this.option = init.option;
   }
@@ -89,7 +92,10 @@ export class BasiqInputError extends BasiqError {
 
 /** The local `/token` budget is spent, or Basiq throttled us. `retryAfterMs` says when to come back. */
 export class BasiqRateLimitError extends BasiqError {
-  constructor(message: string, init: BasiqErrorInit & { code?: 'token_budget_exhausted' | 'basiq_rate_limited' } = {}) {
+  constructor(
+    message: string,
+    init: BasiqErrorInit & { code?: 'token_budget_exhausted' | 'basiq_rate_limited' } = {},
+  ) {
     super(init.code ?? 'token_budget_exhausted', message, init);
   }
 }
@@ -143,7 +149,10 @@ export class BasiqApiError extends BasiqError {
 }
 
 /** Reads Basiq's `{type:"list", correlationId, data:[{code,title,detail,source}]}` error body defensively. */
-export function parseBasiqErrorBody(body: unknown): { correlationId: string | undefined; errors: BasiqErrorDetail[] } {
+export function parseBasiqErrorBody(body: unknown): {
+  correlationId: string | undefined;
+  errors: BasiqErrorDetail[];
+} {
   if (typeof body !== 'object' || body === null) return { correlationId: undefined, errors: [] };
   const b = body as { correlationId?: unknown; data?: unknown };
   const correlationId = typeof b.correlationId === 'string' ? b.correlationId : undefined;

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 
 const VERSION = 'v1';
@@ -18,16 +18,26 @@ export class Sealer {
   /** Prefix of every key this application uses, e.g. `basiq:3f2a…:`. */
   readonly namespace: string;
   readonly #key: Buffer;
+  readonly #nameKey: Buffer;
 
   constructor(apiKey: string) {
     const digest = createHash('sha256').update(apiKey, 'utf8').digest('hex');
     this.namespace = `basiq:${digest.slice(0, 24)}:`;
     this.#key = Buffer.from(hkdfSync('sha256', apiKey, 'basiq-token/store', 'basiq-token seal v1', 32));
+    this.#nameKey = Buffer.from(hkdfSync('sha256', apiKey, 'basiq-token/store', 'basiq-token names v1', 32));
   }
 
   /** The namespaced store key for `name`. */
   key(name: string): string {
     return this.namespace + name;
+  }
+
+  /**
+   * A stable pseudonym for an identifier that would otherwise stand in a key name (a Basiq
+   * userId): whoever reads the store cannot tell which users hold client tokens.
+   */
+  pseudonym(id: string): string {
+    return createHmac('sha256', this.#nameKey).update(id, 'utf8').digest('base64url').slice(0, 32);
   }
 
   /** `payload` as JSON, encrypted and bound to `storeKey`. */

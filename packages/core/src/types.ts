@@ -93,7 +93,9 @@ export interface BasiqEvents {
   /** A `/token` call succeeded. */
   'token:fetched': [{ scope: 'SERVER_ACCESS' | 'CLIENT_ACCESS'; expiresInSec: number; durationMs: number }];
   /** A `/token` attempt failed and will be retried. */
-  'token:retry': [{ scope: 'SERVER_ACCESS' | 'CLIENT_ACCESS'; attempt: number; delayMs: number; reason: string }];
+  'token:retry': [
+    { scope: 'SERVER_ACCESS' | 'CLIENT_ACCESS'; attempt: number; delayMs: number; reason: string },
+  ];
   /** Getting a token failed for good. */
   'token:error': [{ scope: 'SERVER_ACCESS' | 'CLIENT_ACCESS'; code: string; message: string }];
   /** A data call met an expired/invalid token and is replayed with a fresh one. */
