@@ -1,10 +1,11 @@
 import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { errorResponse } from '@basiq-token/core';
+import { buildConsentUrl, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq } from '@basiq-token/express';
 import { DEMO_USER_HEADER, demoUserId } from '@basiq-token/example-shared';
 import { basiqAnswerOf } from './basiq-answer.js';
+import { DEMO_PAGE_CSP, DEMO_SCRIPT, demoPageHtml } from './demo-page.js';
 
 /** What the demo app is made of. */
 export interface AppOptions {
@@ -12,10 +13,22 @@ export interface AppOptions {
   client: BasiqClient;
   /** Where failures are logged (default `console`). */
   logger?: Logger;
+  /**
+   * The Consent UI's base URL the demo page links to (default `https://consent.basiq.io`; the
+   * emulator's stand-in is at `${emulator.url}/consent`). Checked at once.
+   */
+  consentBaseUrl?: string;
 }
 
 /** The demo app (the examples' HTTP contract), not yet listening. */
-export function createApp({ client, logger = console }: AppOptions): Express {
+export function createApp({
+  client,
+  logger = console,
+  consentBaseUrl = 'https://consent.basiq.io',
+}: AppOptions): Express {
+  // core's own check of the base (absolute http(s), no query), so a typo fails at start-up.
+  buildConsentUrl('start-up-check', { consentBaseUrl });
+  const page = demoPageHtml(consentBaseUrl);
   const app = express();
   app.disable('x-powered-by');
   const basiqMiddleware = basiq(client);
@@ -23,6 +36,21 @@ export function createApp({ client, logger = console }: AppOptions): Express {
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  // The browser demo (demo-page.ts): the page and its one same-origin script.
+  app.get('/', (_req, res) => {
+    res
+      .set({
+        'Content-Security-Policy': DEMO_PAGE_CSP,
+        'Referrer-Policy': 'no-referrer',
+        'X-Content-Type-Options': 'nosniff',
+      })
+      .type('html')
+      .send(page);
+  });
+  app.get('/demo.js', (_req, res) => {
+    res.set('X-Content-Type-Options', 'nosniff').type('text/javascript').send(DEMO_SCRIPT);
   });
 
   // A real app resolves the user from its session; the demo trusts the x-demo-user header.

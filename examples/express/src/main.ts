@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 // The environment first: without BASIQ_API_KEY this starts the emulator and says so.
 const env = await loadDemoEnv();
 const client = createBasiqClient({ ...env.basiq, logger: console });
-const server = createApp({ client }).listen(env.port, '127.0.0.1');
+const server = createApp({ client, consentBaseUrl: env.consentBaseUrl }).listen(env.port, '127.0.0.1');
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
@@ -46,3 +46,4 @@ try {
 }
 const { port } = server.address() as AddressInfo;
 console.log(`basiq-token Express example listening on http://127.0.0.1:${port}`);
+console.log(`Browser demo: open http://127.0.0.1:${port}/ and press "Connect your bank"`);
