@@ -7,15 +7,17 @@ const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/inde
 // suites that spawn built programs (examples' main, packaging) build what they need first.
 export default defineConfig({
   resolve: {
-    alias: ['core', 'emulator', 'redis', 'express', 'koa', 'nestjs'].map((name) => ({
-      find: new RegExp(`^@basiq-token/${name}$`),
-      replacement: pkg(name),
-    })).concat([
-      {
-        find: /^@basiq-token\/example-shared$/,
-        replacement: fileURLToPath(new URL('./examples/shared/src/index.ts', import.meta.url)),
-      },
-    ]),
+    alias: ['core', 'emulator', 'redis', 'express', 'koa', 'nestjs']
+      .map((name) => ({
+        find: new RegExp(`^@basiq-token/${name}$`),
+        replacement: pkg(name),
+      }))
+      .concat([
+        {
+          find: /^@basiq-token\/example-shared$/,
+          replacement: fileURLToPath(new URL('./examples/shared/src/index.ts', import.meta.url)),
+        },
+      ]),
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],

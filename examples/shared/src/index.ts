@@ -48,7 +48,11 @@ export async function loadDemoEnv(
   let redis: Redis | undefined;
   let store: TokenStore | undefined;
   if (env.REDIS_URL) {
-    redis = new Redis(env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    redis = new Redis(env.REDIS_URL, {
+      lazyConnect: false,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    });
     // Outages are handled by core (it degrades to in-process); keep ioredis from crashing the process.
     redis.on('error', () => undefined);
     store = createRedisStore({ client: redis });
@@ -69,6 +73,7 @@ export async function loadDemoEnv(
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 3000;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got "${value}"`);
   return port;
 }
