@@ -1,0 +1,135 @@
+// Latency of calls to Basiq (core's `http`, GET /users/{id}) in the 10 seconds around a server
+// token's expiry: core's background refresh (the defaults) against a blocking refresh (refresh
+// windows shrunk to 2 ms / 1 ms, so the token is renewed only when it runs out and callers wait
+// for it, like a client that refetches after expiry). Both run at once, taking turns: a request
+// every 5 ms in all, every 10 ms for each, whatever the answers do (an open loop, as users do),
+// against one emulator in a child process whose /token answers are slowed down to stand in for a
+// remote Basiq. Running them together means a stall of the machine shows in both; a wait for a
+// token shows in one.
+//
+//   npx tsx bench/expiry.ts [--quick] [--token-delay-ms 250]
+// The run is one token expiry either way (about 12 s), so --quick changes nothing here.
+import { parseArgs } from 'node:util';
+import { createBasiqClient } from '../packages/core/src/index.js';
+import type { BasiqClient, BasiqOptions } from '../packages/core/src/index.js';
+import { startEmulatorProcess } from './support/emulator-process.js';
+import { percentile } from './support/stats.js';
+import { int, ms, printTable } from './support/table.js';
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean' }, 'token-delay-ms': { type: 'string', default: '250' } },
+});
+const tokenDelayMs = Number(values['token-delay-ms']);
+const intervalMs = 10;
+const halfWindowMs = 5_000;
+const aroundMs = 1_000;
+// The first token lives 6 s (its expiry comes soon), the ones after it 12 s (no second expiry in the run).
+const firstLifetimeSec = 6;
+const laterLifetimeSec = 12;
+// Slower than this is counted apart: about what a wait for a token costs here, well above loopback noise.
+const slowMs = Math.max(50, tokenDelayMs / 2);
+const USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+
+interface Sample {
+  /** Send time relative to the first token's expiry (ms). */
+  at: number;
+  latencyMs: number;
+  ok: boolean;
+}
+
+interface Variant {
+  name: string;
+  client: BasiqClient;
+  expiresAt: number;
+  samples: Sample[];
+  replays: number;
+  tokensFetched: number;
+}
+
+const silent = { warn: () => {}, error: () => {} };
+
+console.log(
+  `expiry: GET /users/{id} through core's http, one request every ${intervalMs} ms per variant, ` +
+    `${halfWindowMs / 1000} s either side of the first token's expiry; /token answers delayed ${tokenDelayMs} ms; ` +
+    `Node ${process.version}`,
+);
+
+const emulator = await startEmulatorProcess(['--token-lifetime', String(firstLifetimeSec)]);
+const variants: Variant[] = [];
+try {
+  if (tokenDelayMs > 0)
+    await emulator.injectFault({ path: '/token', delayMs: tokenDelayMs, times: 1_000_000 });
+  const base: BasiqOptions = { apiKey: emulator.apiKey, baseUrl: emulator.url, logger: silent };
+  const configs: Array<[string, BasiqOptions]> = [
+    ['background refresh (defaults)', base],
+    ['blocking refresh at expiry', { ...base, refresh: { softWindowMs: 2, hardWindowMs: 1 } }],
+  ];
+  for (const [name, options] of configs) {
+    const client = createBasiqClient(options);
+    const variant: Variant = { name, client, expiresAt: 0, samples: [], replays: 0, tokensFetched: 0 };
+    client.on('token:replay', () => variant.replays++);
+    client.on('token:fetched', () => variant.tokensFetched++);
+    variants.push(variant);
+  }
+  await Promise.all(variants.map((v) => v.client.getServerToken()));
+  await emulator.setTokenLifetime(laterLifetimeSec);
+  for (const v of variants) v.expiresAt = v.client.toJSON().serverToken.expiresAt ?? NaN;
+
+  const until = Math.max(...variants.map((v) => v.expiresAt)) + halfWindowMs;
+  await Promise.all(variants.map((v, i) => traffic(v, until, (i * intervalMs) / variants.length)));
+
+  const rows: string[][] = [];
+  for (const v of variants) {
+    const buckets: Array<[string, (at: number) => boolean]> = [
+      [`before (-5 s to -1 s)`, (at) => at >= -halfWindowMs && at < -aroundMs],
+      [`around expiry (±1 s)`, (at) => at >= -aroundMs && at <= aroundMs],
+      [`after (+1 s to +5 s)`, (at) => at > aroundMs && at <= halfWindowMs],
+    ];
+    for (const [label, inBucket] of buckets) {
+      const latencies = v.samples.filter((s) => inBucket(s.at)).map((s) => s.latencyMs);
+      rows.push([
+        v.name,
+        label,
+        int(latencies.length),
+        ms(percentile(latencies, 50)),
+        ms(percentile(latencies, 99)),
+        ms(Math.max(...latencies)),
+        int(latencies.filter((l) => l > slowMs).length),
+      ]);
+    }
+  }
+  printTable(['variant', 'sent', 'requests', 'p50 ms', 'p99 ms', 'max ms', `over ${slowMs} ms`], rows);
+  for (const v of variants) {
+    const failed = v.samples.filter((s) => !s.ok).length;
+    console.log(
+      `${v.name}: ${v.tokensFetched} /token calls, ${v.replays} requests replayed after Basiq refused the token, ` +
+        `${failed} failed`,
+    );
+    if (failed > 0) process.exitCode = 1;
+  }
+  console.log('Target: no p99 step around expiry with the background refresh.');
+} finally {
+  await Promise.all(variants.map((v) => v.client.close()));
+  await emulator.stop();
+}
+
+/** Sends a request every `intervalMs` (after `offsetMs`) until `until`, without waiting for answers. */
+async function traffic(v: Variant, until: number, offsetMs: number): Promise<void> {
+  const inflight: Array<Promise<void>> = [];
+  const start = performance.now() + offsetMs;
+  for (let i = 0; ; i++) {
+    // Scheduled from the start, not from the last tick, so timer drift does not lower the rate.
+    const wait = start + i * intervalMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sentAt = Date.now();
+    if (sentAt > until) break;
+    const t0 = performance.now();
+    inflight.push(
+      v.client.http.get(`/users/${USER_ID}`).then(
+        () => void v.samples.push({ at: sentAt - v.expiresAt, latencyMs: performance.now() - t0, ok: true }),
+        () => void v.samples.push({ at: sentAt - v.expiresAt, latencyMs: performance.now() - t0, ok: false }),
+      ),
+    );
+  }
+  await Promise.all(inflight);
+}

@@ -1,0 +1,127 @@
+// What basiq-token costs a request: each example app (Express, Koa, Nest) proxying
+// `GET /users/:userId` to Basiq with our middleware, against the same route in the same
+// framework with a token fetched once and set by hand (bench/support/baseline). The emulator,
+// each app and autocannon run in separate processes; runs alternate A/B (the order swapped
+// every round, so neither side always goes first) and the medians are reported.
+//
+//   npx tsx bench/overhead.ts            8 rounds of 3 s per side and app, 20 connections
+//   npx tsx bench/overhead.ts --quick    3 rounds of 1 s per side and app
+import { median } from './support/stats.js';
+import { startEmulatorProcess } from './support/emulator-process.js';
+import { startTsChild } from './support/child.js';
+import type { TsChild } from './support/child.js';
+import { load } from './support/load.js';
+import type { LoadResult } from './support/load.js';
+import { int, ms, printTable } from './support/table.js';
+
+const quick = process.argv.includes('--quick');
+// Many short rounds rather than a few long ones: on a shared machine the load of other processes
+// drifts, and alternating often spreads that drift evenly over both sides.
+const rounds = quick ? 3 : 8;
+const seconds = quick ? 1 : 3;
+const warmupSeconds = 1;
+const connections = 20;
+const TARGET_RATIO = 0.95;
+// Basiq's sample user, which the emulator always has.
+const USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+
+const frameworks = [
+  { name: 'Express', main: 'examples/express/src/main.ts', baseline: 'express' },
+  { name: 'Koa', main: 'examples/koa/src/main.ts', baseline: 'koa' },
+  { name: 'NestJS', main: 'examples/nestjs/src/main.ts', baseline: 'nestjs' },
+] as const;
+
+const urlOf = (child: TsChild) => `${child.ready[1]}/users/${USER_ID}`;
+
+console.log(
+  `overhead${quick ? ' (quick)' : ''}: GET /users/:id through each example app, ${connections} connections, ` +
+    `${rounds} alternating rounds of ${seconds} s per side; Node ${process.version}`,
+);
+
+const emulator = await startEmulatorProcess();
+const children: TsChild[] = [];
+try {
+  const env = { BASIQ_API_KEY: emulator.apiKey, BASIQ_API_URL: emulator.url, PORT: '0', REDIS_URL: '' };
+  // All six apps start together (they idle until loaded); starting them one by one would double the wait.
+  const apps = await Promise.all(
+    frameworks.map(async (f) => {
+      const [withMiddleware, baseline] = await Promise.all([
+        startTsChild(f.main, [], { env, ready: /listening on (http:\/\/\S+)/ }),
+        startTsChild('bench/support/baseline/main.ts', [f.baseline], {
+          env,
+          ready: /listening on (http:\/\/\S+)/,
+        }),
+      ]);
+      children.push(withMiddleware, baseline);
+      return { ...f, a: urlOf(withMiddleware), b: urlOf(baseline) };
+    }),
+  );
+
+  const rows: string[][] = [];
+  let failures = 0;
+  let belowTarget = 0;
+  for (const app of apps) {
+    // JIT, connection pools and the middleware's first token fetch happen here, unmeasured.
+    await load(app.a, connections, warmupSeconds);
+    await load(app.b, connections, warmupSeconds);
+    const a: LoadResult[] = [];
+    const b: LoadResult[] = [];
+    for (let round = 0; round < rounds; round++) {
+      if (round % 2 === 0) {
+        a.push(await load(app.a, connections, seconds));
+        b.push(await load(app.b, connections, seconds));
+      } else {
+        b.push(await load(app.b, connections, seconds));
+        a.push(await load(app.a, connections, seconds));
+      }
+    }
+    const rpsA = median(a.map((r) => r.rps));
+    const rpsB = median(b.map((r) => r.rps));
+    const ratio = rpsA / rpsB;
+    const failed = [...a, ...b].reduce((sum, r) => sum + r.failures, 0);
+    failures += failed;
+    if (ratio < TARGET_RATIO) belowTarget++;
+    rows.push([
+      app.name,
+      int(rpsA),
+      int(rpsB),
+      ratio.toFixed(3),
+      ms(median(a.map((r) => r.p99Ms))),
+      ms(median(b.map((r) => r.p99Ms))),
+      a.map((r) => int(r.rps)).join(' / '),
+      b.map((r) => int(r.rps)).join(' / '),
+      String(failed),
+    ]);
+  }
+
+  printTable(
+    [
+      'app',
+      'basiq-token req/s',
+      'fixed header req/s',
+      'ratio',
+      'basiq-token p99 ms',
+      'fixed header p99 ms',
+      'basiq-token rounds',
+      'fixed header rounds',
+      'failed',
+    ],
+    rows,
+  );
+  const counters = await emulator.counters();
+  console.log(
+    `ratio = median req/s with basiq-token / median req/s with the fixed header (target >= ${TARGET_RATIO}); ` +
+      `${belowTarget} of ${apps.length} below target.`,
+  );
+  console.log(
+    `/token calls during the run: ${counters.tokenCalls} (one server token per app, ${apps.length * 2} apps); ` +
+      `GET /users/{userId} answered by the emulator: ${int(counters.requests['GET /users/{userId}'] ?? 0)}`,
+  );
+  if (failures > 0) {
+    console.log(`${failures} requests failed (non-2xx, error or timeout): the figures above are not valid`);
+    process.exitCode = 1;
+  }
+} finally {
+  await Promise.all(children.map((c) => c.stop()));
+  await emulator.stop();
+}
