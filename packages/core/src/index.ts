@@ -9,7 +9,14 @@ export { validateUserId, MAX_USER_ID_LENGTH } from './user-id.js';
 export { DEFAULT_BASE_URL, DEFAULT_BASIQ_VERSION, isLoopbackHost } from './options.js';
 export { redactCredentials } from './secrets.js';
 
-export { createBasiqAxios, attachToAxios, createBasiqFetch } from './http/index.js';
+export {
+  createBasiqAxios,
+  attachToAxios,
+  createBasiqFetch,
+  isBasiqOrigin,
+  readBasiqApiError,
+  toBasiqApiError,
+} from './http/index.js';
 export type { HttpOptions } from './http/index.js';
 export { clientTokenRoute, errorResponse } from './route.js';
 export { buildConsentUrl, CONSENT_ACTIONS } from './consent.js';
