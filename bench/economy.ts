@@ -4,7 +4,7 @@
 // waiting): the core runs for real (4 clients against the emulator, both on the fake clock);
 // the sample apps' pattern is a policy, so it is counted from the same traffic.
 //
-//   npx tsx bench/economy.ts [--quick]     (the same day either way: it takes a few seconds)
+//   npx tsx bench/economy.ts [--quick]     (the same day either way: 10 to 20 s, mostly /token round trips)
 import { createBasiqClient, MemoryStore } from '../packages/core/src/index.js';
 import type { BasiqClient, TokenStore } from '../packages/core/src/index.js';
 import { startEmulator } from '../packages/emulator/src/index.js';
