@@ -3,8 +3,8 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from 'e
 import { buildConsentUrl, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq } from '@basiq-token/express';
-import { DEMO_USER_HEADER, demoUserId } from '@basiq-token/example-shared';
-import { basiqAnswerOf } from './basiq-answer.js';
+import { DEMO_USER_HEADER, basiqAnswerOf, demoUserId } from '@basiq-token/example-shared';
+
 import { DEMO_PAGE_CSP, DEMO_SCRIPT, demoPageHtml } from './demo-page.js';
 
 /** What the demo app is made of. */

@@ -3,8 +3,8 @@ import Router from '@koa/router';
 import { errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq } from '@basiq-token/koa';
-import { DEMO_USER_HEADER, demoUserId } from '@basiq-token/example-shared';
-import { basiqAnswerOf } from './basiq-answer.js';
+import { DEMO_USER_HEADER, basiqAnswerOf, demoUserId } from '@basiq-token/example-shared';
+
 import { BodyError, readJson } from './read-json.js';
 
 /** What the demo app is made of. */

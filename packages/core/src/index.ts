@@ -4,6 +4,7 @@ export type * from './types.js';
 
 export { BasiqClient, createBasiqClient } from './client.js';
 export type { BasiqClientState } from './client.js';
+export { useClient, isBasiqClient } from './client-or-options.js';
 export type { ServerTokenPhase } from './server-token.js';
 export { validateUserId, MAX_USER_ID_LENGTH } from './user-id.js';
 export { DEFAULT_BASE_URL, DEFAULT_BASIQ_VERSION, isLoopbackHost } from './options.js';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
+import { useClient } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
-import { useClient } from './client.js';
 import { clientTokenRoute } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
 

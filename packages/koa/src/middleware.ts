@@ -1,7 +1,6 @@
 import type { Middleware } from 'koa';
-import { BasiqError } from '@basiq-token/core';
+import { BasiqError, useClient } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
-import { useClient } from './client.js';
 import { clientTokenRoute } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
 import { toKoaError } from './koa-error.js';

@@ -1,7 +1,11 @@
-import { createBasiqClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+import { createBasiqClient } from './client.js';
+import type { BasiqClient } from './client.js';
+import type { BasiqOptions } from './types.js';
 
-/** The client to use, and whether this adapter created it (and so must close it). */
+/**
+ * For adapters that accept either a client or options: the client to use, and whether the
+ * adapter created it (and so must close it).
+ */
 export function useClient(clientOrOptions: BasiqClient | BasiqOptions): {
   client: BasiqClient;
   owned: boolean;
@@ -10,7 +14,7 @@ export function useClient(clientOrOptions: BasiqClient | BasiqOptions): {
   return { client: createBasiqClient(clientOrOptions), owned: true };
 }
 
-function isBasiqClient(value: BasiqClient | BasiqOptions): value is BasiqClient {
+export function isBasiqClient(value: BasiqClient | BasiqOptions): value is BasiqClient {
   // Duck-typed rather than `instanceof`: an app may load core twice (ESM and CommonJS copies).
   const candidate = value as Partial<BasiqClient>;
   return typeof candidate.handleClientTokenRequest === 'function' && typeof candidate.context === 'function';

@@ -1,0 +1,79 @@
+import type { BasiqOptions, TokenStore } from '@basiq-token/core';
+import { startEmulator, type BasiqEmulator } from '@basiq-token/emulator';
+import { createRedisStore } from '@basiq-token/redis';
+import { Redis } from 'ioredis';
+
+/** The demo's stand-in for a session: the signed-in Basiq user id. */
+export const DEMO_USER_HEADER = 'x-demo-user';
+
+/** Reads the demo sign-in header; real apps resolve the user from their own session. */
+export function demoUserId(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export interface DemoEnv {
+  /** Options for the Basiq client (apiKey, baseUrl, and the Redis store when REDIS_URL is set). */
+  basiq: BasiqOptions;
+  /** Where the Consent UI lives (the emulator's stand-in page in emulator mode). */
+  consentBaseUrl: string | undefined;
+  port: number;
+  /** The in-process emulator, when BASIQ_API_KEY was unset. */
+  emulator: BasiqEmulator | undefined;
+  /** Stops the emulator and the Redis connection this module opened. */
+  close(): Promise<void>;
+}
+
+const BASIQ_PRODUCTION = 'https://au-api.basiq.io';
+
+/**
+ * The examples' environment contract: BASIQ_API_KEY, BASIQ_API_URL, PORT, REDIS_URL.
+ * Without BASIQ_API_KEY, starts the Basiq emulator in this process and says so first.
+ */
+export async function loadDemoEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = console.log,
+): Promise<DemoEnv> {
+  const port = parsePort(env.PORT);
+  let emulator: BasiqEmulator | undefined;
+  let apiKey = env.BASIQ_API_KEY;
+  let baseUrl = env.BASIQ_API_URL || BASIQ_PRODUCTION;
+  if (!apiKey) {
+    emulator = await startEmulator();
+    apiKey = emulator.apiKey;
+    baseUrl = emulator.url;
+    log(`BASIQ_API_KEY is not set: using the local Basiq emulator at ${emulator.url}`);
+    log(`Demo user id: 8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5 (send it as the ${DEMO_USER_HEADER} header)`);
+  }
+  let redis: Redis | undefined;
+  let store: TokenStore | undefined;
+  if (env.REDIS_URL) {
+    redis = new Redis(env.REDIS_URL, {
+      lazyConnect: false,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    });
+    // Outages are handled by core (it degrades to in-process); keep ioredis from crashing the process.
+    redis.on('error', () => undefined);
+    store = createRedisStore({ client: redis });
+    log('REDIS_URL is set: sharing tokens through Redis');
+  }
+  return {
+    basiq: { apiKey, baseUrl, ...(store ? { store } : {}) },
+    consentBaseUrl: emulator ? `${emulator.url}/consent` : undefined,
+    port,
+    emulator,
+    async close() {
+      redis?.disconnect();
+      await emulator?.stop();
+    },
+  };
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got "${value}"`);
+  return port;
+}

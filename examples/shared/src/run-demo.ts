@@ -1,0 +1,73 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DemoEnv } from './demo-env.js';
+
+export interface RunDemoOptions {
+  /** The framework's name, for the banner. */
+  name: string;
+  env: DemoEnv;
+  /** Starts listening on `host:port`; resolves with the Node server once it listens. */
+  listen(port: number, host: string): Promise<Server>;
+  /** Stops the app: its HTTP server and the Basiq client it uses. */
+  close(): Promise<void>;
+  /** Extra lines printed after the URL. */
+  banner?(url: string): string[];
+}
+
+/**
+ * The lifecycle the three demo apps share: listen on 127.0.0.1:PORT, print the URL, and on
+ * SIGINT/SIGTERM close the app, the client and the environment, then exit 0.
+ */
+export async function runDemo(opts: RunDemoOptions): Promise<void> {
+  let stopping = false;
+  async function shutdown(signal: NodeJS.Signals): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    await opts.close();
+    await opts.env.close();
+    // Everything is closed; should a stray handle remain, do not hang on it.
+    setTimeout(() => process.exit(0), 1_000).unref();
+  }
+  // Handlers are in place before the URL is printed: whoever reads it may signal at once.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      shutdown(signal).catch((error: unknown) => {
+        console.error('Shutdown failed:', error instanceof Error ? error.message : error);
+        process.exit(1);
+      });
+    });
+  }
+
+  let server: Server;
+  try {
+    server = await opts.listen(opts.env.port, '127.0.0.1');
+  } catch (error) {
+    console.error(
+      `Cannot listen on 127.0.0.1:${opts.env.port}: ${error instanceof Error ? error.message : error}`,
+    );
+    await opts.close();
+    await opts.env.close();
+    process.exit(1);
+  }
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  console.log(`basiq-token ${opts.name} example listening on ${url}`);
+  for (const line of opts.banner?.(url) ?? []) console.log(line);
+}
+
+/** Resolves once `server` listens, rejects if it cannot. */
+export async function listening(server: Server): Promise<Server> {
+  if (!server.listening) await once(server, 'listening');
+  return server;
+}
+
+/** Closes `server`, giving requests still running a few seconds before their sockets are cut. */
+export async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), 5_000).unref();
+  await closed;
+  clearTimeout(cut);
+}
