@@ -63,6 +63,17 @@ export interface AdapterDriver {
   start(options: DriverStartOptions): Promise<RunningApp>;
 }
 
+/**
+ * Optional ways for another suite to watch a conformance run (the whole-run secret scan): none
+ * changes what a scenario does or asserts.
+ */
+export interface ConformanceHooks {
+  /** Merged into every client's options before the scenario's own (a capturing `logger`, say). */
+  clientOptions?: Partial<BasiqOptions>;
+  /** Called with the emulator once it is started (to read its key and issued tokens later). */
+  onEmulator?(emulator: BasiqEmulator): void;
+}
+
 /** The seeded emulator user. */
 export const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
@@ -89,13 +100,14 @@ function resolveUserId(request: { headers: IncomingHttpHeaders }): unknown {
 }
 
 /** Registers the conformance scenarios for one adapter variant under `describe(name)`. */
-export function runConformanceSuite(name: string, driver: AdapterDriver): void {
+export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: ConformanceHooks = {}): void {
   describe(name, () => {
     let emulator: BasiqEmulator;
     const cleanups: Array<() => Promise<void>> = [];
 
     beforeAll(async () => {
       emulator = await startEmulator({ tokenLifetimeSec: 3600 });
+      hooks.onEmulator?.(emulator);
     });
     afterAll(async () => {
       await emulator?.stop();
@@ -114,6 +126,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver): void {
         baseUrl: emulator.url,
         logger: false,
         retry: { retries: 2, minDelayMs: 5, maxDelayMs: 20 },
+        ...hooks.clientOptions,
         ...overrides,
       });
       cleanups.push(() => client.close());
