@@ -93,14 +93,22 @@ export function runFaultMatrix(target: FaultTarget, hooks: MatrixHooks = {}): vo
     });
     beforeEach(() => {
       unhandled.length = 0;
-      process.on('unhandledRejection', onUnhandled);
+      // First in line: a listener that throws (test/support/setup.ts) stops the ones after it.
+      process.prependListener('unhandledRejection', onUnhandled);
     });
     afterEach(async () => {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+      // Closing the apps and clients is part of the row: a rejection it leaves counts too.
+      await noUnhandledRejection();
       process.off('unhandledRejection', onUnhandled);
       emulator.clearFaults();
       emulator.resetCounters();
       skewMs = 0;
+      if (unhandled.length > 0) {
+        throw new Error(
+          `unhandled rejections during the row or while closing it: ${unhandled.map((r) => String(r)).join('; ')}`,
+        );
+      }
     });
 
     async function startApp(row: FaultRow): Promise<App> {
@@ -225,11 +233,10 @@ export function runFaultMatrix(target: FaultTarget, hooks: MatrixHooks = {}): vo
       }
     }
 
+    /** Node reports unhandled rejections once the microtask queue drains: give it a turn first. */
     async function noUnhandledRejection(): Promise<void> {
-      // Node reports unhandled rejections after the microtask queue drains: give it a turn.
       await new Promise((resolve) => setImmediate(resolve));
       await new Promise((resolve) => setTimeout(resolve, 0));
-      expect(unhandled, 'unhandled rejections').toEqual([]);
     }
 
     async function clientTokenRoute(row: FaultRow): Promise<void> {
@@ -333,6 +340,10 @@ export function runFaultMatrix(target: FaultTarget, hooks: MatrixHooks = {}): vo
           await burst(row);
           if (row.servedWhileValid) await servedWhileValid(row);
           await noUnhandledRejection();
+          expect(
+            unhandled.map((reason) => String(reason)),
+            'unhandled rejections',
+          ).toEqual([]);
         },
         rowTimeout,
       );
