@@ -35,7 +35,20 @@ export interface BasiqErrorInit {
  * JSON and `util.inspect` forms list only safe, known fields (never a `cause` chain that
  * might carry a request with an `Authorization` header).
  */
+/** Names of an error's classes, under a global symbol so another copy of core recognises them. */
+const CLASSES = Symbol.for('basiq-token.error-classes');
+
 export class BasiqError extends Error {
+  /**
+   * An app can load two copies of core (an ESM app and a CommonJS adapter, or two versions side
+   * by side): `instanceof` also accepts an error made by the other copy's class of the same name.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const classes = (value as { [CLASSES]?: unknown } | null | undefined)?.[CLASSES];
+    return Array.isArray(classes) && classes.includes(this.name);
+  }
+
   readonly code: BasiqErrorCode;
   readonly upstreamStatus: number | undefined;
   readonly retryAfterMs: number | undefined;
@@ -43,6 +56,11 @@ export class BasiqError extends Error {
   constructor(code: BasiqErrorCode, message: string, init: BasiqErrorInit = {}) {
     super(message);
     this.name = new.target.name;
+    const classes: string[] = [];
+    for (let c: unknown = new.target; c && c !== Error; c = Object.getPrototypeOf(c)) {
+      classes.push((c as { name: string }).name);
+    }
+    Object.defineProperty(this, CLASSES, { value: classes });
     this.code = code;
     this.upstreamStatus = init.upstreamStatus;
     this.retryAfterMs = init.retryAfterMs;
