@@ -1,7 +1,7 @@
 /**
  * docs/faults.md states what each fault does; the matrix tests check exactly the rows in
  * matrix.ts. This file makes sure the two are the same rows, cell for cell.
- * To update the doc after changing the data: `npx tsx test/faults/print-doc-tables.ts`.
+ * To update the doc after changing the data: `npx tsx test/faults/print-doc-tables.ts --write`.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

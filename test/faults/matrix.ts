@@ -184,13 +184,13 @@ export const FAULT_ROWS: readonly FaultRow[] = [
   ),
   lasting(
     'token-429-retry-after',
-    '429 with Retry-After: 0.1 (within retry.maxRetryAfterMs)',
-    token({ status: 429, times: ALWAYS, headers: { 'retry-after': '0.1' } }),
+    '429 with Retry-After: 0.05 (within retry.maxRetryAfterMs)',
+    token({ status: 429, times: ALWAYS, headers: { 'retry-after': '0.05' } }),
     { status: 503, code: 'basiq_rate_limited', retryAfter: '1' },
     tokenFailure('basiq_rate_limited', 503),
     3,
-    'retried: 3 attempts, each wait is the Retry-After (100 ms) instead of the backoff',
-    { retryDelaysMs: [100, 100] },
+    'retried: 3 attempts, each wait is the Retry-After (50 ms) instead of the backoff',
+    { retryDelaysMs: [50, 50] },
   ),
   lasting(
     'token-429-retry-after-long',
@@ -246,13 +246,13 @@ export const FAULT_ROWS: readonly FaultRow[] = [
   ),
   lasting(
     'token-slow',
-    'answer slower than tokenTimeoutMs (150 ms here)',
+    'answer slower than tokenTimeoutMs (100 ms here)',
     token({ delayMs: 1_000, times: ALWAYS }),
     { status: 504, code: 'basiq_timeout' },
     tokenFailure('basiq_timeout', 504),
     3,
     'each attempt is aborted at tokenTimeoutMs, then retried like a 5xx',
-    { timeouts: { tokenTimeoutMs: 150 } },
+    { timeouts: { tokenTimeoutMs: 100 } },
   ),
   lasting(
     'token-reset',
