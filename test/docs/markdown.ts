@@ -97,13 +97,15 @@ export function codeBlocks(markdown: string, langs: readonly string[]): string[]
   let collecting = false;
   for (const line of markdown.split('\n')) {
     const fence = /^\s*(?:```|~~~)\s*([\w-]*)/.exec(line);
-    if (fence && current === undefined) {
-      current = [];
-      collecting = langs.includes(fence[1]!);
+    if (current === undefined) {
+      if (fence) {
+        current = [];
+        collecting = langs.includes(fence[1]!);
+      }
     } else if (fence) {
       if (collecting) blocks.push(current.join('\n'));
       current = undefined;
-    } else if (current !== undefined) {
+    } else {
       current.push(line);
     }
   }
