@@ -5,7 +5,9 @@ import type { FetchLike } from '@basiq-token/core';
 import { EngineHarness, ManualClock } from './support/engine.js';
 
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../../test/basiq-reference/fixtures/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(
+    readFileSync(new URL(`../../../test/basiq-reference/fixtures/${name}`, import.meta.url), 'utf8'),
+  );
 
 let h: EngineHarness;
 

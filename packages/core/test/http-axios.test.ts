@@ -323,6 +323,11 @@ describe('errors and secrets', () => {
     const res = await http.get(`/users/${userId}`);
     expect(leaks(inspect(res, { depth: 10 }))).toEqual([]);
     expect(res.config.headers.Authorization).toBe('Bearer [REDACTED]');
+    // The raw request is scrubbed when it is read (not on every response), and stays out of JSON.
+    expect(Object.keys(res)).not.toContain('request');
+    const raw = res.request as { _header?: string; getHeader(name: string): unknown };
+    expect(raw._header).toContain('[REDACTED]');
+    expect(leaks(`${raw._header} ${String(raw.getHeader('authorization'))}`)).toEqual([]);
     // What retry interceptors do: send the same config again.
     const again = await http.request(res.config);
     expect(again.status).toBe(200);

@@ -128,20 +128,37 @@ export function sanitizeAxiosObject(target: unknown, extraSecrets: readonly stri
   ];
   redactAuthorization(t.config?.headers);
   redactAuthorization(t.response?.config?.headers);
-  redactStrings(t.request, secrets);
-  redactStrings(t.response?.request, secrets);
-  // The raw request leads to its agent, and from there to other requests in flight whose
-  // headers hold the same token and must not be touched: keep it reachable, but out of
-  // `util.inspect` and loggers that walk enumerable properties.
-  hide(t, 'request');
-  hide(t.response, 'request');
+  guardRequest(t, 'request', secrets);
+  guardRequest(t.response, 'request', secrets);
   const cause = Object.getOwnPropertyDescriptor(target, 'cause')?.value as unknown;
   if (typeof cause === 'object' && cause !== null && cause !== target) redactStrings(cause, secrets);
 }
 
-function hide(target: object | undefined, key: string): void {
+/**
+ * Keeps the raw request reachable at `key`, but out of `util.inspect` and loggers that walk
+ * enumerable properties (it leads to its agent, and from there to other requests in flight
+ * whose headers hold the same token and must not be touched), and scrubs it on first read.
+ * Scrubbing lazily keeps the walk off every successful response's path: almost nobody reads
+ * `response.request`.
+ */
+function guardRequest(target: object | undefined, key: string, secrets: readonly string[]): void {
   if (!target) return;
   const descriptor = Object.getOwnPropertyDescriptor(target, key);
-  if (!descriptor?.enumerable || !descriptor.configurable) return;
-  Object.defineProperty(target, key, { ...descriptor, enumerable: false });
+  if (!descriptor || !('value' in descriptor) || !descriptor.configurable) return;
+  const raw: unknown = descriptor.value;
+  let scrubbed = false;
+  Object.defineProperty(target, key, {
+    configurable: true,
+    enumerable: false,
+    get() {
+      if (!scrubbed) {
+        scrubbed = true;
+        redactStrings(raw, secrets);
+      }
+      return raw;
+    },
+    set(value: unknown) {
+      Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+    },
+  });
 }
