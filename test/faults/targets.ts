@@ -2,7 +2,8 @@
  * How each conformance driver's own error handling answers an error thrown by an app route, so
  * the matrix can check the exact status (and JSON code, where the app sends one) the caller got.
  */
-import * as sourceCore from '@basiq-token/core';
+import type * as core from '@basiq-token/core';
+import { BasiqError, errorResponse } from '@basiq-token/core';
 import type { AdapterDriver } from '../conformance/suite.js';
 import { statusOf } from '../conformance/support/listen.js';
 
@@ -12,8 +13,8 @@ export interface AppAnswer {
   code?: string;
 }
 
-/** The core package, as one copy of it is loaded. */
-export type CoreModule = typeof sourceCore;
+/** The core package, as one copy of it is loaded (the sources, or a build). */
+export type CoreModule = typeof core;
 
 /** An adapter variant the matrix runs through. */
 export interface FaultTarget {
@@ -40,15 +41,11 @@ export function koaAnswer(error: unknown): AppAnswer {
 }
 
 /**
- * Nest: the driver's filter hands errors of the core the suite's client comes from to the
- * adapter's `BasiqExceptionFilter`, which answers its own core's `errorResponse`; anything else
- * is Nest's plain 500. `adapterCore` is the copy of core the adapter loads: the sources for Nest
- * 12, the CommonJS build in the Nest 11 project for Nest 11.
+ * Nest: the driver's filter hands Basiq errors to the adapter's `BasiqExceptionFilter`, which
+ * answers core's `errorResponse` (status and JSON code); anything else is Nest's plain 500.
  */
-export function nestAnswer(adapterCore: () => CoreModule = () => sourceCore): (error: unknown) => AppAnswer {
-  return (error) => {
-    if (!(error instanceof sourceCore.BasiqError)) return { status: 500 };
-    const answer = adapterCore().errorResponse(error);
-    return { status: answer.status, code: (answer.body as { error: { code: string } }).error.code };
-  };
+export function nestAnswer(error: unknown): AppAnswer {
+  if (!(error instanceof BasiqError)) return { status: 500 };
+  const answer = errorResponse(error);
+  return { status: answer.status, code: (answer.body as { error: { code: string } }).error.code };
 }
