@@ -43,7 +43,7 @@ export class BasiqError extends Error {
    * An app can load two copies of core (an ESM app and a CommonJS adapter, or two versions side
    * by side): `instanceof` also accepts an error made by the other copy's class of the same name.
    */
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     const classes = (value as { [CLASSES]?: unknown } | null | undefined)?.[CLASSES];
     return Array.isArray(classes) && classes.includes(this.name);
