@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { inspect } from 'node:util';
 import type { AxiosInstance } from 'axios';
 import { TokenBudget } from './budget.js';
@@ -89,6 +89,8 @@ export class BasiqClient implements ServerTokenSource {
     this.#logger = createSafeLogger(o.logger, redactor);
     // Listeners are the app's; many is normal (one per module), not a leak.
     this.#emitter.setMaxListeners(0);
+    // Every /token call and backoff wait in flight listens for close(): as many as there are.
+    setMaxListeners(0, this.#abort.signal);
 
     this.#ownsStore = o.store === undefined;
     this.#realStore = o.store ?? new MemoryStore({ now: () => o.clock.now() });
