@@ -89,10 +89,20 @@ export class MemoryStore implements TokenStore {
 
   async takeSlot(key: string, opts: { now: number; windowMs: number; max?: number }): Promise<SlotResult> {
     const since = opts.now - opts.windowMs;
-    const events = (this.#windows.get(key) ?? []).filter((t) => t > since);
+    let events = this.#windows.get(key);
+    if (!events) this.#windows.set(key, (events = []));
+    // Kept in time order, so what left the window is a prefix: trimming it costs only what left
+    // (a filter of the whole window per call would make a large budget quadratic).
+    let gone = 0;
+    while (gone < events.length && events[gone]! <= since) gone++;
+    if (gone > 0) events.splice(0, gone);
     const added = opts.max === undefined || events.length < opts.max;
-    if (added) events.push(opts.now);
-    this.#windows.set(key, events);
+    if (added) {
+      // A clock that stepped back: insert in order rather than break the prefix rule.
+      let at = events.length;
+      while (at > 0 && events[at - 1]! > opts.now) at--;
+      events.splice(at, 0, opts.now);
+    }
     const oldest = events[0];
     return {
       added,
