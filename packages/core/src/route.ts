@@ -1,4 +1,4 @@
-import { BasiqError, BasiqInputError } from './errors.js';
+import { BasiqApiError, BasiqError, BasiqInputError } from './errors.js';
 import type { BasiqErrorCode } from './errors.js';
 import type { ClientToken, Logger, RouteResponse } from './types.js';
 import { validateUserId } from './user-id.js';
@@ -67,6 +67,10 @@ const MAPPINGS: Partial<Record<BasiqErrorCode, Mapping>> = {
     code: 'basiq_configuration',
     message: 'Basiq rejected this application’s credentials.',
   },
+  // A data call Basiq refused. Never Basiq's own status: a browser would read a 401/403 as its
+  // own session failing, when it was this server's request to Basiq. Basiq's detail stays in the
+  // log (it may echo what the app sent).
+  basiq_api_error: { status: 502, code: 'basiq_api_error', message: 'Basiq refused the request.' },
 };
 
 const INTERNAL: Mapping = { status: 500, code: 'internal_error', message: 'Something went wrong.' };
@@ -107,8 +111,10 @@ export async function clientTokenRoute(
  * Maps any error to the route's JSON error answer `{error:{code, message}}` with
  * `Cache-Control: no-store` (adapters reuse it for failures of their own). Library errors keep
  * their stable code; over budget is 429 and Basiq throttling 503, both with `Retry-After`;
- * Basiq failing is 502/503/504; anything unknown is a 500 `internal_error` whose details stay
- * in the log (name and code only: a foreign error's message might hold a secret).
+ * Basiq failing is 502/503/504, and a data call Basiq refused (`BasiqApiError`, whatever
+ * Basiq's status) is 502 `basiq_api_error` with a fixed message; anything unknown is a 500
+ * `internal_error` whose details stay in the log (name and code only: a foreign error's message
+ * might hold a secret).
  */
 export function errorResponse(error: unknown, logger?: Logger): RouteResponse {
   const mapping = (error instanceof BasiqError ? MAPPINGS[error.code] : undefined) ?? INTERNAL;
@@ -137,24 +143,40 @@ function log(logger: Logger | undefined, mapping: Mapping, error: unknown): void
   if (!logger || mapping.status < 429) return;
   try {
     if (mapping === INTERNAL) {
-      logger.error(`basiq-token: client-token route failed with an unexpected ${describe(error)}`);
+      logger.error(`basiq-token: a request failed with an unexpected ${describe(error)}; answered 500`);
+    } else if (error instanceof BasiqApiError) {
+      logger.warn(
+        `basiq-token: a request to Basiq failed: ${describeApiError(error)}; answered ${mapping.status}`,
+      );
     } else {
       // Library errors' messages are secret-free by contract, and tell the operator what to check.
       const message = error instanceof BasiqError ? `: ${error.message}` : '';
-      logger.warn(`basiq-token: client-token route answered ${mapping.status} ${mapping.code}${message}`);
+      logger.warn(`basiq-token: answered ${mapping.status} ${mapping.code}${message}`);
     }
   } catch {
     // A broken logger must not turn an answer into a crash.
   }
 }
 
+// Status, Basiq's code and its correlation id (what Basiq's support asks for); not the detail,
+// which may echo what the app sent.
+function describeApiError(error: BasiqApiError): string {
+  const parts = [`Basiq answered ${Number(error.upstreamStatus ?? error.status)}`];
+  if (error.basiqCode) parts.push(short(error.basiqCode));
+  if (error.correlationId) parts.push(`(correlationId ${short(error.correlationId)})`);
+  return parts.join(' ');
+}
+
 function describe(error: unknown): string {
   if (typeof error !== 'object' || error === null) return typeof error;
-  const short = (v: string) => v.replace(/[^\w.:-]/g, '').slice(0, 60);
   const rawName = (error as { name?: unknown }).name;
   const name = typeof rawName === 'string' && rawName ? short(rawName) : 'object';
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' || typeof code === 'number'
     ? `${name} (code ${short(String(code))})`
     : name;
+}
+
+function short(value: string): string {
+  return value.replace(/[^\w.:-]/g, '').slice(0, 60);
 }

@@ -1,6 +1,7 @@
 import { startEmulator } from '@basiq-token/emulator';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  BasiqApiError,
   BasiqConfigError,
   BasiqError,
   BasiqInputError,
@@ -180,7 +181,21 @@ describe('errorResponse', () => {
     ['bad input', new BasiqInputError('x'), 400, 'invalid_user_id', undefined],
     ['no user', new BasiqInputError('x', 'unauthenticated'), 401, 'unauthenticated', undefined],
     ['bad options', new BasiqConfigError('x', { option: 'apiKey' }), 500, 'internal_error', undefined],
-    ['a data-call error', new BasiqError('basiq_api_error', 'x'), 500, 'internal_error', undefined],
+    ['a data-call error', new BasiqError('basiq_api_error', 'x'), 502, 'basiq_api_error', undefined],
+    [
+      'Basiq refusing a data call with 401',
+      new BasiqApiError(401, { data: [{ code: 'invalid-authorization-token' }] }),
+      502,
+      'basiq_api_error',
+      undefined,
+    ],
+    [
+      'Basiq refusing a data call with 503 and Retry-After',
+      new BasiqApiError(503, { data: [] }, { retryAfterMs: 5_000 }),
+      502,
+      'basiq_api_error',
+      undefined,
+    ],
     ['a plain Error', new Error('x'), 500, 'internal_error', undefined],
     ['a thrown string', 'x', 500, 'internal_error', undefined],
     ['null', null, 500, 'internal_error', undefined],
@@ -214,6 +229,60 @@ describe('errorResponse', () => {
     expect(logger.lines[1]).toContain('TypeError (code ERR_SOMETHING)');
     expect(logger.lines[2]).toContain('basiq_unavailable');
     expect(logger.lines[3]).toContain('check apiKey');
+  });
+
+  it.each([401, 403, 404, 503])(
+    'answers a data call Basiq refused with %i as 502, without Basiq’s detail, and logs it at warn',
+    (status) => {
+      const logger = recordingLogger();
+      const warn = vi.spyOn(logger, 'warn');
+      const error = new BasiqApiError(status, {
+        type: 'list',
+        correlationId: 'corr-123',
+        data: [
+          {
+            code: 'access-denied',
+            title: 'Forbidden',
+            detail: `user jane@example.com, token ${SECRET}`,
+          },
+        ],
+      });
+      const res = errorResponse(error, logger);
+      expect(res).toEqual({
+        status: 502,
+        headers: NO_STORE,
+        body: { error: { code: 'basiq_api_error', message: 'Basiq refused the request.' } },
+      });
+      const text = JSON.stringify(res);
+      for (const leak of ['access-denied', 'Forbidden', 'jane@example.com', 'corr-123', String(status)]) {
+        expect(text).not.toContain(leak);
+      }
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(logger.lines).toEqual([
+        `basiq-token: a request to Basiq failed: Basiq answered ${status} access-denied (correlationId corr-123); answered 502`,
+      ]);
+      expect(logger.lines[0]).not.toMatch(/client-token route/);
+    },
+  );
+
+  it('logs a BasiqApiError with only what is known, and sanitises Basiq’s code', () => {
+    const logger = recordingLogger();
+    errorResponse(new BasiqApiError(404, 'not json'), logger);
+    errorResponse(new BasiqApiError(403, { data: [{ code: 'bad code\n<script>' }] }), logger);
+    expect(logger.lines).toEqual([
+      'basiq-token: a request to Basiq failed: Basiq answered 404; answered 502',
+      'basiq-token: a request to Basiq failed: Basiq answered 403 badcodescript; answered 502',
+    ]);
+  });
+
+  it('logs neither an unknown error nor a library error as the client-token route’s', () => {
+    const logger = recordingLogger();
+    errorResponse(new Error('x'), logger);
+    errorResponse(new BasiqTokenError('basiq_timeout', 'Basiq did not answer POST /token in 100 ms'), logger);
+    expect(logger.lines).toEqual([
+      'basiq-token: a request failed with an unexpected Error; answered 500',
+      'basiq-token: answered 504 basiq_timeout: Basiq did not answer POST /token in 100 ms',
+    ]);
   });
 
   it('does not log client mistakes, and survives a throwing logger', () => {
