@@ -32,7 +32,8 @@ export interface BasiqMiddleware extends Middleware {
 /**
  * Koa middleware that puts the Basiq client on `ctx.state.basiq`. Give it a `BasiqClient`, or
  * `BasiqOptions` to have it create (and own) one. Basiq errors thrown by later middleware get
- * the `status` and `expose` Koa's error handling reads (`expose: false` for 5xx).
+ * the `status`, `expose` and `headers` of core's `errorResponse`, which Koa's error handling
+ * reads (see `toKoaError`).
  */
 export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware {
   const { client, owned } = useClient(clientOrOptions);

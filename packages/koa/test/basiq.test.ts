@@ -96,6 +96,27 @@ describe('@basiq-token/koa basiq()', () => {
     expect('expose' in (errors[1] as object)).toBe(false);
     expect((errors[0] as { expose: boolean }).expose).toBe(false);
   });
+  it('answers a data call Basiq refused with 502 and core’s headers, never Basiq’s 401/403 or detail', async () => {
+    const client = newClient();
+    const app = new Koa();
+    app.silent = true;
+    app.use(basiq(client));
+    app.use((ctx) => {
+      if (ctx.path === '/budget') throw new BasiqRateLimitError('over', { retryAfterMs: 2_000 });
+      const status = Number(ctx.path.slice(1));
+      throw new BasiqApiError(status, {
+        data: [{ code: 'invalid-authorization-token', detail: 'Invalid authorization token' }],
+      });
+    });
+    for (const status of [401, 403, 404]) {
+      const res = await request(app.callback()).get(`/${status}`);
+      expect(res.status).toBe(502);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.text).toBe('Bad Gateway');
+    }
+    const budget = await request(app.callback()).get('/budget');
+    expect([budget.status, budget.headers['retry-after']]).toEqual([429, '2']);
+  });
 });
 
 describe('@basiq-token/koa toKoaError()', () => {
@@ -111,12 +132,26 @@ describe('@basiq-token/koa toKoaError()', () => {
     expect([plain.status, plain.expose]).toEqual([500, false]);
   });
 
-  it('keeps what an error already carries and what core serialises', () => {
-    const apiError = new BasiqApiError(404, { data: [{ code: 'resource-not-found' }] });
-    const json = JSON.stringify(apiError);
-    const mapped = toKoaError(apiError) as { status: number; expose: boolean };
-    expect([mapped.status, mapped.expose]).toEqual([404, true]);
-    expect(JSON.stringify(apiError)).toBe(json);
+  it('answers a BasiqApiError as core does (502), keeping Basiq’s status in upstreamStatus', () => {
+    const apiError = new BasiqApiError(403, {
+      data: [{ code: 'access-denied', detail: 'Token has expired' }],
+    });
+    const json = JSON.parse(JSON.stringify(apiError)) as Record<string, unknown>;
+    const mapped = toKoaError(apiError) as BasiqApiError & {
+      expose: boolean;
+      headers: Record<string, string>;
+    };
+    expect(mapped).toBe(apiError);
+    expect([mapped.status, mapped.expose]).toEqual([502, false]);
+    expect(mapped.upstreamStatus).toBe(403);
+    expect(mapped.headers).toEqual({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    // The JSON form lists the same fields, `status` now the answer's; nothing new is enumerable.
+    expect(JSON.parse(JSON.stringify(apiError))).toEqual({ ...json, status: 502 });
+    expect(Object.keys(apiError)).not.toContain('expose');
+    expect(Object.keys(apiError)).not.toContain('headers');
+  });
+
+  it('keeps what another error already carries', () => {
     const own = Object.assign(new Error('nope'), { status: 401, expose: false });
     expect(toKoaError(own)).toMatchObject({ status: 401, expose: false });
     expect(toKoaError('text')).toBe('text');
