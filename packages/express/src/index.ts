@@ -2,4 +2,6 @@ export { basiq } from './middleware.js';
 export type { BasiqMiddleware } from './middleware.js';
 export { clientTokenRoute } from './client-token-route.js';
 export type { ClientTokenRouteOptions } from './client-token-route.js';
+export { basiqErrorHandler } from './error-handler.js';
+export type { BasiqErrorHandlerOptions } from './error-handler.js';
 export type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';

@@ -1,8 +1,10 @@
-import type { RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { useClient } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
 import { clientTokenRoute } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
+import { basiqErrorHandler } from './error-handler.js';
+import type { BasiqErrorHandlerOptions } from './error-handler.js';
 
 declare global {
   // Declaration merging is how Express types per-request additions such as `req.basiq`.
@@ -21,6 +23,12 @@ export interface BasiqMiddleware extends RequestHandler {
   readonly client: BasiqClient;
   /** The client-token route handler for this client: `app.post(path, basiq.clientTokenRoute({ resolveUserId }))`. */
   clientTokenRoute(options: ClientTokenRouteOptions): RequestHandler;
+  /**
+   * Error middleware answering Basiq errors as the client-token route does (a data call Basiq
+   * refused is 502, never Basiq's own 401/403); other errors go to `next(err)`. Mount it after
+   * your routes: `app.use(mw.errorHandler())`. See {@link basiqErrorHandler}.
+   */
+  errorHandler(options?: BasiqErrorHandlerOptions): ErrorRequestHandler;
   /** Closes the client if `basiq()` created it from options; a client handed in stays the app's to close. */
   close(): Promise<void>;
 }
@@ -40,6 +48,7 @@ export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddlew
   return Object.assign(middleware, {
     client,
     clientTokenRoute: (options: ClientTokenRouteOptions) => clientTokenRoute(client, options),
+    errorHandler: (options?: BasiqErrorHandlerOptions) => basiqErrorHandler(options),
     close: async () => {
       if (owned) await client.close();
     },
