@@ -53,9 +53,12 @@ export type AppResult =
       ok: false;
       /** The thrown error's `code` (`basiq_unavailable`, `basiq_api_error`, axios's `ECONNABORTED`, …). */
       error: string;
-      /** For a `BasiqApiError`: Basiq's status and error code. */
+      /** For a `BasiqApiError`: Basiq's status (its `upstreamStatus`) and error code. */
       upstream?: { status: number; basiqCode: string };
-      /** What core's `errorResponse(error)` makes of it (what Nest's `BasiqExceptionFilter` sends). */
+      /**
+       * What core's `errorResponse(error)` makes of it: what Nest's `BasiqExceptionFilter` and
+       * Express's `basiqErrorHandler()` send, and the status Koa's `toKoaError` gives it.
+       */
       answer: { status: number; code: string };
     };
 
@@ -112,9 +115,8 @@ const apiError = (status: number, basiqCode: string): AppResult => ({
   ok: false,
   error: 'basiq_api_error',
   upstream: { status, basiqCode },
-  // core's errorResponse has no mapping for a data-call error: an app relaying it through
-  // errorResponse (as Nest's BasiqExceptionFilter does) answers a generic 500.
-  answer: { status: 500, code: 'internal_error' },
+  // Never Basiq's own status: the browser would read a 401/403 as its own session failing.
+  answer: { status: 502, code: 'basiq_api_error' },
 });
 
 /** A row whose fault lasts: every request meets it, nothing is cached, the next request pays again. */

@@ -25,18 +25,21 @@ export interface FaultTarget {
 }
 
 /**
- * The Express driver's error middleware: the error's own HTTP status, else 500, and a fixed
- * `app_error` JSON body.
+ * Express: the driver mounts the adapter's `basiqErrorHandler()`, which answers core's
+ * `errorResponse` (status and JSON code) for every `BasiqError`; anything else reaches the
+ * driver's own error middleware: the error's own HTTP status, else 500, and an `app_error` body.
  */
 export function expressAnswer(error: unknown): AppAnswer {
+  if (error instanceof BasiqError) return coreAnswer(error);
   return { status: statusOf(error) ?? 500, code: 'app_error' };
 }
 
 /**
- * Koa's default error handling: the error's `status` (the Koa adapter gives Basiq errors the one
- * core's `errorResponse` chooses), else 500; the body is text, not JSON.
+ * Koa's default error handling: the `status` the Koa adapter gave a Basiq error (core's
+ * `errorResponse` status), else the error's own, else 500; the body is text, not JSON.
  */
 export function koaAnswer(error: unknown): AppAnswer {
+  if (error instanceof BasiqError) return { status: coreAnswer(error).status };
   return { status: statusOf(error) ?? 500 };
 }
 
@@ -46,6 +49,10 @@ export function koaAnswer(error: unknown): AppAnswer {
  */
 export function nestAnswer(error: unknown): AppAnswer {
   if (!(error instanceof BasiqError)) return { status: 500 };
+  return coreAnswer(error);
+}
+
+function coreAnswer(error: BasiqError): Required<AppAnswer> {
   const answer = errorResponse(error);
   return { status: answer.status, code: (answer.body as { error: { code: string } }).error.code };
 }

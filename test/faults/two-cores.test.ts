@@ -5,7 +5,7 @@
  * duck-type it); the errors that client throws must be answered alike.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BasiqTokenError, errorResponse } from '@basiq-token/core';
+import { BasiqApiError, BasiqTokenError, errorResponse } from '@basiq-token/core';
 import { ensureNest11, nest11Core } from './nest-kits.js';
 import type { CoreModule } from './targets.js';
 
@@ -31,6 +31,16 @@ describe('a BasiqError from another copy of core', () => {
     expect(cjs.errorResponse(fromEsm)).toMatchObject({
       status: 504,
       body: { error: { code: 'basiq_timeout' } },
+    });
+    // A data call Basiq refused: 502 from either copy, never Basiq's 403.
+    const refused = new cjs.BasiqApiError(403, { data: [{ code: 'forbidden-access' }] });
+    expect(errorResponse(refused)).toMatchObject({
+      status: 502,
+      body: { error: { code: 'basiq_api_error' } },
+    });
+    expect(cjs.errorResponse(new BasiqApiError(403, {}))).toMatchObject({
+      status: 502,
+      body: { error: { code: 'basiq_api_error' } },
     });
   });
 });

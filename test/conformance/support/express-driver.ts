@@ -29,8 +29,14 @@ export function expressDriver(createExpress: typeof express): AdapterDriver {
         },
       );
       app.use(prefix || '/', router);
-      app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      // Every error is recorded, then Basiq's are answered by the adapter's handler as a real app
+      // would mount it, and the rest by the app's own.
+      app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
         onError(error);
+        next(error);
+      });
+      app.use(middleware.errorHandler());
+      app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
         res.status(statusOf(error) ?? 500).json({ error: { code: 'app_error', message: 'The app failed' } });
       });
       return running(app.listen(0, '127.0.0.1'));
