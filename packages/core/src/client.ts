@@ -11,7 +11,7 @@ import type { HttpOptions } from './http/index.js';
 import { createSafeLogger } from './logger.js';
 import type { SafeLogger } from './logger.js';
 import { resolveOptions } from './options.js';
-import { clientTokenRoute } from './route.js';
+import { clientTokenRoute, errorResponse } from './route.js';
 import { SafeStore } from './safe-store.js';
 import { Sealer } from './sealing.js';
 import { describeError, Redactor } from './secrets.js';
@@ -210,6 +210,14 @@ export class BasiqClient implements ServerTokenSource {
    */
   handleClientTokenRequest(userId: unknown): Promise<RouteResponse> {
     return clientTokenRoute((id) => this.getClientToken(id), userId, { logger: this.#logger });
+  }
+
+  /**
+   * Any error as the HTTP answer adapters give it (status, headers, JSON body without secrets),
+   * logged through this client's logger: what adapters' error handlers and filters answer.
+   */
+  errorResponse(error: unknown): RouteResponse {
+    return errorResponse(error, this.#logger);
   }
 
   /** The Basiq Consent UI URL for a client token (or its string). */

@@ -1,10 +1,12 @@
 import type { ErrorRequestHandler } from 'express';
 import { BasiqError, errorResponse } from '@basiq-token/core';
-import type { Logger } from '@basiq-token/core';
+import type { BasiqClient, Logger } from '@basiq-token/core';
 
 /** Options of {@link basiqErrorHandler}. */
 export interface BasiqErrorHandlerOptions {
-  /** Where failures are logged (level and wording as core's `errorResponse`); none by default. */
+  /** Answer and log through this client (its logger); `basiq().errorHandler()` passes its own. */
+  client?: BasiqClient;
+  /** Where failures are logged when no client is given (level and wording as core's `errorResponse`). */
   logger?: Logger;
 }
 
@@ -18,13 +20,13 @@ export interface BasiqErrorHandlerOptions {
  * error once the response has started.
  */
 export function basiqErrorHandler(options: BasiqErrorHandlerOptions = {}): ErrorRequestHandler {
-  const { logger } = options;
+  const { client, logger } = options;
   return (error, _req, res, next) => {
     if (!(error instanceof BasiqError) || res.headersSent) {
       next(error);
       return;
     }
-    const answer = errorResponse(error, logger);
+    const answer = client ? client.errorResponse(error) : errorResponse(error, logger);
     res.status(answer.status).set(answer.headers);
     // Not res.json(): no ETag, so never a 304 for an answer that must not be cached.
     res.end(JSON.stringify(answer.body));

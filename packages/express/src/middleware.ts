@@ -48,7 +48,7 @@ export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddlew
   return Object.assign(middleware, {
     client,
     clientTokenRoute: (options: ClientTokenRouteOptions) => clientTokenRoute(client, options),
-    errorHandler: (options?: BasiqErrorHandlerOptions) => basiqErrorHandler(options),
+    errorHandler: (options?: BasiqErrorHandlerOptions) => basiqErrorHandler({ client, ...options }),
     close: async () => {
       if (owned) await client.close();
     },

@@ -109,7 +109,9 @@ describe('@basiq-token/express basiqErrorHandler()', () => {
   });
 
   it("is on the middleware as errorHandler(), answering a failing req.basiq call after Express's own routes", async () => {
-    const client = createBasiqClient({ ...OPTIONS, retry: { retries: 0 } });
+    const lines: string[] = [];
+    const logger: Logger = { warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+    const client = createBasiqClient({ ...OPTIONS, logger, retry: { retries: 0 } });
     clients.push(client);
     const middleware = basiq(client);
     const app = express();
@@ -123,5 +125,7 @@ describe('@basiq-token/express basiqErrorHandler()', () => {
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('basiq_network_error');
     expect(res.headers['cache-control']).toBe('no-store');
+    // Logged through the client's own logger, as the client-token route is.
+    expect(lines.filter((l) => l.includes('answered 502 basiq_network_error'))).toHaveLength(1);
   });
 });
