@@ -43,7 +43,8 @@ export function attachToAxios(
   const requestId = instance.interceptors.request.use((config) => {
     const current = config.adapter;
     if (typeof current === 'function' && WRAPPED in current) return config;
-    const adapter = (async (c: InternalAxiosRequestConfig) => send(c, current, source, opts)) as AxiosAdapter;
+    const adapter = (async (c: InternalAxiosRequestConfig) =>
+      send(c, current, source, opts, base.origin)) as AxiosAdapter;
     Object.defineProperty(adapter, WRAPPED, { value: true });
     config.adapter = adapter;
     return config;
@@ -66,11 +67,12 @@ async function send(
   inner: InternalAxiosRequestConfig['adapter'],
   source: ServerTokenSource,
   opts: HttpOptions,
+  basiqOrigin: string,
 ): Promise<AxiosResponse> {
   const adapter = axios.getAdapter(inner ?? axios.defaults.adapter);
   // A unix socket ignores the URL's host: the origin cannot be trusted, so no token.
   const target = config.socketPath ? undefined : axiosTargetUrl(config);
-  if (!target || !isBasiqOrigin(target, opts.baseUrl)) return adapter(config);
+  if (!target || target.origin !== basiqOrigin) return adapter(config);
 
   if (!config.timeout) config.timeout = opts.timeoutMs;
   const callerAuthorization = readAuthorization(config.headers);
@@ -122,7 +124,8 @@ async function attempt(adapter: AxiosAdapter, config: InternalAxiosRequestConfig
 function rejectionOf(outcome: Outcome) {
   const response =
     outcome.response ?? (axios.isAxiosError(outcome.error) ? outcome.error.response : undefined);
-  if (!response) return undefined;
+  // Only a 401 or 403 can mean a refused token: no body is read on the hot path.
+  if (!response || (response.status !== 401 && response.status !== 403)) return undefined;
   return tokenRejection(response.status, parseJsonBody(response.data));
 }
 
