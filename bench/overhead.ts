@@ -1,6 +1,6 @@
 // What basiq-token costs a request: each example app (Express, Koa, Nest) proxying
-// `GET /users/:userId` to Basiq with our middleware, against the same route in the same
-// framework with a token fetched once and set by hand (bench/support/baseline). The emulator,
+// `GET /users/:userId` to Basiq with our middleware, against the same example app given a
+// stand-in client with a token fetched once and set by hand (bench/support/baseline). The emulator,
 // each app and autocannon run in separate processes; runs alternate A/B (the order swapped
 // every round, so neither side always goes first) and the medians are reported.
 //

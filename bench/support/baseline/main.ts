@@ -1,12 +1,10 @@
-// A baseline app for bench/overhead.ts: the examples' `GET /users/:userId` route with a token
-// fetched once at start and set by hand, no basiq-token. Run by the bench as a child process:
+// A baseline app for bench/overhead.ts: the example app itself, with a token fetched once at
+// start and set by hand in place of basiq-token's client. Run by the bench as a child process:
 //   BASIQ_API_URL=… BASIQ_API_KEY=… node --import tsx bench/support/baseline/main.ts express|koa|nestjs
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expressBaseline } from './express.js';
-import { koaBaseline } from './koa.js';
-import { nestBaseline } from './nestjs.js';
+import { listening } from '@basiq-token/example-shared';
+import { fixedHeaderClient } from './fixed-client.js';
 
 const framework = process.argv[2];
 const baseUrl = process.env.BASIQ_API_URL;
@@ -31,14 +29,19 @@ if (!res.ok) {
 }
 const { access_token: token } = (await res.json()) as { access_token: string };
 
+const client = fixedHeaderClient(baseUrl, token);
 let server: Server;
 if (framework === 'nestjs') {
-  server = await nestBaseline(baseUrl, token, 0);
+  const { createApp } = await import('../../../examples/nestjs/src/app.js');
+  const app = await createApp({ basiq: { client } });
+  await app.listen(0, '127.0.0.1');
+  server = app.getHttpServer() as Server;
+} else if (framework === 'express') {
+  const { createApp } = await import('../../../examples/express/src/app.js');
+  server = await listening(createApp({ client }).listen(0, '127.0.0.1'));
 } else {
-  server = createServer(
-    framework === 'express' ? expressBaseline(baseUrl, token) : koaBaseline(baseUrl, token),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { createApp } = await import('../../../examples/koa/src/app.js');
+  server = await listening(createApp({ client }).listen(0, '127.0.0.1'));
 }
 process.once('SIGTERM', () => {
   server.close(() => process.exit(0));
