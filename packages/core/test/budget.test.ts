@@ -1,19 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BasiqRateLimitError, MemoryStore } from '@basiq-token/core';
-import { EngineHarness, ManualClock } from './support/engine.js';
+import { useEngineHarness } from './support/engine.js';
 
-let h: EngineHarness;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  clock = new ManualClock();
-  h = await EngineHarness.start({ tokenLifetimeSec: 3600, now: clock.now });
-});
-
-afterEach(async () => {
-  h.scan();
-  await h.stop();
-});
+const { h, clock } = useEngineHarness({ tokenLifetimeSec: 3600, manualClock: true });
 
 describe('token budget', () => {
   it('refuses client tokens past limit - serverReserve, fast and without calling Basiq', async () => {

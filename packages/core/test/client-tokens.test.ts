@@ -1,19 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BasiqInputError, MemoryStore } from '@basiq-token/core';
-import { EngineHarness, ManualClock, RecordingStore } from './support/engine.js';
+import { EngineHarness, RecordingStore, useEngineHarness } from './support/engine.js';
 
-let h: EngineHarness;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  clock = new ManualClock();
-  h = await EngineHarness.start({ tokenLifetimeSec: 3600, now: clock.now });
-});
-
-afterEach(async () => {
-  h.scan();
-  await h.stop();
-});
+const { h, clock } = useEngineHarness({ tokenLifetimeSec: 3600, manualClock: true });
 
 const claims = (token: string) =>
   JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {

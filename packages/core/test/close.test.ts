@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BasiqError } from '@basiq-token/core';
-import { EngineHarness, eventually } from './support/engine.js';
+import { eventually, useEngineHarness } from './support/engine.js';
 
-let h: EngineHarness;
-
-beforeEach(async () => {
-  h = await EngineHarness.start({ tokenLifetimeSec: 60 });
-});
-
-afterEach(async () => {
-  h.scan();
-  await h.stop();
-});
+const { h } = useEngineHarness({ tokenLifetimeSec: 60 });
 
 describe('close()', () => {
   it('is idempotent, and afterwards every call fails with client_closed', async () => {

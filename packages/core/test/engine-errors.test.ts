@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BasiqConfigError, BasiqRateLimitError, BasiqTokenError } from '@basiq-token/core';
 import type { FetchLike } from '@basiq-token/core';
-import { EngineHarness, ManualClock } from './support/engine.js';
+import { ManualClock, useEngineHarness } from './support/engine.js';
 
 const fixture = (name: string): unknown =>
   JSON.parse(
     readFileSync(new URL(`../../../test/basiq-reference/fixtures/${name}`, import.meta.url), 'utf8'),
   );
 
-let h: EngineHarness;
-
-beforeEach(async () => {
-  h = await EngineHarness.start({ tokenLifetimeSec: 60 });
-});
-
-afterEach(async () => {
-  h.scan();
-  await h.stop();
-});
+const { h } = useEngineHarness({ tokenLifetimeSec: 60 });
 
 describe('retried failures', () => {
   it('retries 5xx with backoff and succeeds', async () => {

@@ -1,20 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BasiqError } from '@basiq-token/core';
 import type { FetchLike } from '@basiq-token/core';
-import { EngineHarness, ManualClock, RecordingStore, eventually, jwtExp, settled } from './support/engine.js';
+import { eventually, jwtExp, RecordingStore, settled, useEngineHarness } from './support/engine.js';
 
-let h: EngineHarness;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  clock = new ManualClock();
-  h = await EngineHarness.start({ tokenLifetimeSec: 60, now: clock.now });
-});
-
-afterEach(async () => {
-  h.scan();
-  await h.stop();
-});
+const { h, clock } = useEngineHarness({ tokenLifetimeSec: 60, manualClock: true });
 
 describe('server token cache', () => {
   it('fetches once, then answers from memory without any I/O', async () => {

@@ -1,18 +1,9 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@basiq-token/core';
-import { EngineHarness, RecordingStore, eventually } from './support/engine.js';
+import { eventually, RecordingStore, useEngineHarness } from './support/engine.js';
 
-let h: EngineHarness;
-
-beforeEach(async () => {
-  h = await EngineHarness.start({ tokenLifetimeSec: 60 });
-});
-
-afterEach(async () => {
-  h.scan();
-  await h.stop();
-});
+const { h } = useEngineHarness({ tokenLifetimeSec: 60 });
 
 describe('single flight', () => {
   it('1,000 concurrent cold callers cause exactly one /token call', async () => {

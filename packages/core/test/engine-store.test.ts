@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@basiq-token/core';
 import type { TokenStore } from '@basiq-token/core';
 import { createSafeLogger } from '../src/logger.js';
 import { SafeStore } from '../src/safe-store.js';
 import { Sealer } from '../src/sealing.js';
-import { EngineHarness, ManualClock, RecordingStore, eventually } from './support/engine.js';
+import { eventually, RecordingStore, useEngineHarness } from './support/engine.js';
 
-let h: EngineHarness;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  clock = new ManualClock();
-  h = await EngineHarness.start({ tokenLifetimeSec: 3600, now: clock.now });
-});
-
-afterEach(async () => {
-  h.scan();
-  await h.stop();
-});
+const { h, clock } = useEngineHarness({ tokenLifetimeSec: 3600, manualClock: true });
 
 describe('a failing store', () => {
   it('degrades to memory with one warning, keeps serving, and recovers after a probe', async () => {

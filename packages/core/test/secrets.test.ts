@@ -1,19 +1,11 @@
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { redactCredentials } from '@basiq-token/core';
 import { createSafeLogger } from '../src/logger.js';
 import { Redactor, describeError } from '../src/secrets.js';
-import { EngineHarness, ManualClock, RecordingStore, eventually } from './support/engine.js';
+import { eventually, ManualClock, RecordingStore, useEngineHarness } from './support/engine.js';
 
-let h: EngineHarness;
-
-beforeEach(async () => {
-  h = await EngineHarness.start({ tokenLifetimeSec: 60 });
-});
-
-afterEach(async () => {
-  await h.stop();
-});
+const { h } = useEngineHarness({ tokenLifetimeSec: 60, scan: false });
 
 describe('secrets stay out of everything the library makes', () => {
   it('across a run that walks every path: logs (debug included), events, errors, client renderings', async () => {

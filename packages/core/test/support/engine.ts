@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator, EmulatorOptions } from '@basiq-token/emulator';
 import { BasiqClient, MemoryStore } from '@basiq-token/core';
@@ -177,4 +177,40 @@ export class RecordingStore implements TokenStore {
   takeSlot(key: string, opts: { now: number; windowMs: number; max?: number }): Promise<SlotResult> {
     return this.call('takeSlot', () => this.inner.takeSlot(key, opts));
   }
+}
+
+/**
+ * A fresh emulator and harness for every test of the file, stopped (and, unless `scan` is
+ * false, scanned for leaked secrets) after it. `h` and `clock` always stand for the current
+ * test's: they forward to the instances made in `beforeEach`.
+ */
+export function useEngineHarness(opts: { tokenLifetimeSec: number; manualClock?: boolean; scan?: boolean }): {
+  h: EngineHarness;
+  clock: ManualClock;
+} {
+  let harness: EngineHarness | undefined;
+  let clock: ManualClock | undefined;
+  beforeEach(async () => {
+    clock = opts.manualClock ? new ManualClock() : undefined;
+    harness = await EngineHarness.start({
+      tokenLifetimeSec: opts.tokenLifetimeSec,
+      ...(clock ? { now: clock.now } : {}),
+    });
+  });
+  afterEach(async () => {
+    if (opts.scan !== false) harness?.scan();
+    await harness?.stop();
+  });
+  return { h: current(() => harness, 'harness'), clock: current(() => clock, 'manualClock') };
+}
+
+function current<T extends object>(get: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
+    get(_target, property) {
+      const target = get();
+      if (!target) throw new Error(`useEngineHarness: no ${what} outside a test`);
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
