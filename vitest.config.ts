@@ -22,7 +22,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    // verbose: one line per test, so CI shows each adapter x scenario of the conformance suite.
+    reporters: ['verbose', './test/support/summary-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     maxWorkers: 2,
