@@ -1,20 +1,20 @@
-// Basiq's error bodies: real ones copied from shared/basiq/fixtures so the tests stand alone, and the
-// forbidden-access answer as FACTS.md's table gives it.
+import { readFileSync } from 'node:fs';
 
-/** Basiq's expired-token answer (fixtures/getUserForbidden.json). */
-export const EXPIRED_BODY = {
-  type: 'list',
-  correlationId: 'bf4ac637-4e5c-4c87-aa1c-6158beb129a3',
-  data: [
-    {
-      type: 'error',
-      code: 'access-denied',
-      title: 'Access denied.',
-      detail: 'Token has expired',
-      source: null,
-    },
-  ],
-};
+// Basiq's real error bodies, read from the vendored reference (test/basiq-reference/fixtures),
+// and the forbidden-access answer as FACTS.md's table gives it (Basiq published no fixture).
+const fixture = (name: string): unknown =>
+  JSON.parse(
+    readFileSync(new URL(`../../../../test/basiq-reference/fixtures/${name}.json`, import.meta.url), 'utf8'),
+  );
+
+/** Basiq's expired-token answer (fixtures/getUserForbidden.json): a 403, not a 401. */
+export const EXPIRED_BODY = fixture('getUserForbidden');
+
+/** fixtures/getInstitutionsUnauthorized.json: an invalid token is a 401. */
+export const INVALID_TOKEN_BODY = fixture('getInstitutionsUnauthorized');
+
+/** fixtures/userNotFound.json */
+export const USER_NOT_FOUND_BODY = fixture('userNotFound');
 
 /** Basiq's wrong-scope answer: not a token problem, never replayed. */
 export const FORBIDDEN_BODY = {
@@ -27,27 +27,6 @@ export const FORBIDDEN_BODY = {
       title: 'Forbidden Access',
       detail: 'Access to this resource is forbidden',
       source: null,
-    },
-  ],
-};
-
-/** fixtures/getInstitutionsUnauthorized.json: an invalid token is a 401. */
-export const INVALID_TOKEN_BODY = {
-  correlationId: '1c16f75c-36fb-421f-98a5-bf18a0b6583c',
-  data: [{ code: 'invalid-authorization-token', title: 'Invalid authorization token.', type: 'error' }],
-  type: 'list',
-};
-
-/** fixtures/userNotFound.json */
-export const USER_NOT_FOUND_BODY = {
-  type: 'list',
-  correlationId: '886fee38-a7a7-472f-82d1-18f2e00f07b6',
-  data: [
-    {
-      type: 'error',
-      code: 'resource-not-found',
-      title: 'Requested resource is not found',
-      detail: 'Requested user does not exist.',
     },
   ],
 };
