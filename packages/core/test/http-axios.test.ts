@@ -2,68 +2,34 @@ import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import axios, { AxiosError } from 'axios';
 import type { AxiosInstance } from 'axios';
-import { startEmulator } from '@basiq-token/emulator';
-import type { BasiqEmulator } from '@basiq-token/emulator';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BasiqApiError, BasiqTokenError } from '../src/errors.js';
 import { attachToAxios, createBasiqAxios } from '../src/http/index.js';
 import { EXPIRED_BODY, FORBIDDEN_BODY } from './support/http-fixtures.js';
-import { closedPortUrl, startCaptureServer, startRecordingProxy } from './support/http-servers.js';
-import type { TestServer } from './support/http-servers.js';
-import { HttpTokenSource } from './support/http-token-source.js';
-import type { Logger } from '../src/types.js';
+import { closedPortUrl, startCaptureServer } from './support/http-servers.js';
+import {
+  emu,
+  httpOptions,
+  leaks,
+  logLines,
+  other,
+  proxy,
+  replays,
+  source,
+  useHttpWorld,
+  userId,
+} from './support/http-world.js';
 
-let emu: BasiqEmulator;
-let other: TestServer;
-let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
-let source: HttpTokenSource;
 let http: AxiosInstance;
-let replays: { status: number; basiqCode: string | undefined }[];
-let logLines: string[];
-let userId: string;
 
 const GET_USER = 'GET /users/{userId}';
 const POST_USERS = 'POST /users';
 
-/** Every token the emulator issued, to prove none of them shows up somewhere. */
-const leaks = (text: string) => emu.issuedTokens().filter((token) => text.includes(token));
-
-beforeAll(async () => {
-  emu = await startEmulator({});
-  other = await startCaptureServer();
-  proxy = await startRecordingProxy(emu.url);
-  userId = emu.createUser({ email: 'axios@example.com' }).id;
-});
-
-afterAll(async () => {
-  await Promise.all([emu.stop(), other.close(), proxy.close()]);
-});
+useHttpWorld('axios@example.com');
 
 beforeEach(() => {
-  emu.resetCounters();
-  emu.clearFaults();
-  other.received.length = 0;
-  proxy.received.length = 0;
-  source = new HttpTokenSource(emu.url, emu.apiKey);
-  replays = [];
-  logLines = [];
-  http = createBasiqAxios(source, {
-    baseUrl: proxy.url,
-    timeoutMs: 2_000,
-    onReplay: (info) => replays.push(info),
-    logger: recordingLogger(),
-  });
+  http = createBasiqAxios(source, httpOptions());
 });
-
-afterEach(() => {
-  expect(leaks(JSON.stringify(other.received))).toEqual([]);
-  expect(leaks(logLines.join('\n'))).toEqual([]);
-});
-
-function recordingLogger(): Logger {
-  const push = (message: string) => logLines.push(message);
-  return { debug: push, info: push, warn: push, error: push };
-}
 
 describe('createBasiqAxios: where the token goes', () => {
   it('sends the server token to Basiq', async () => {

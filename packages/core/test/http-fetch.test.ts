@@ -1,64 +1,32 @@
-import { startEmulator } from '@basiq-token/emulator';
-import type { BasiqEmulator } from '@basiq-token/emulator';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BasiqApiError, BasiqTokenError } from '../src/errors.js';
 import { createBasiqFetch, readBasiqApiError } from '../src/http/index.js';
-import type { FetchLike, Logger } from '../src/types.js';
+import type { FetchLike } from '../src/types.js';
 import { EXPIRED_BODY, FORBIDDEN_BODY, INVALID_TOKEN_BODY } from './support/http-fixtures.js';
-import { startCaptureServer, startRecordingProxy } from './support/http-servers.js';
-import type { TestServer } from './support/http-servers.js';
-import { HttpTokenSource } from './support/http-token-source.js';
+import { startCaptureServer } from './support/http-servers.js';
+import {
+  emu,
+  httpOptions,
+  leaks,
+  other,
+  proxy,
+  replays,
+  source,
+  useHttpWorld,
+  userId,
+} from './support/http-world.js';
 
-let emu: BasiqEmulator;
-let other: TestServer;
-let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
-let source: HttpTokenSource;
 let basiqFetch: FetchLike;
-let replays: { status: number; basiqCode: string | undefined }[];
-let logLines: string[];
-let userId: string;
 
 const GET_USER = 'GET /users/{userId}';
 const POST_USERS = 'POST /users';
-const leaks = (text: string) => emu.issuedTokens().filter((token) => text.includes(token));
 const json = { 'Content-Type': 'application/json' };
 
-beforeAll(async () => {
-  emu = await startEmulator({});
-  other = await startCaptureServer();
-  proxy = await startRecordingProxy(emu.url);
-  userId = emu.createUser({ email: 'fetch@example.com' }).id;
-});
-
-afterAll(async () => {
-  await Promise.all([emu.stop(), other.close(), proxy.close()]);
-});
+useHttpWorld('fetch@example.com');
 
 beforeEach(() => {
-  emu.resetCounters();
-  emu.clearFaults();
-  other.received.length = 0;
-  proxy.received.length = 0;
-  source = new HttpTokenSource(emu.url, emu.apiKey);
-  replays = [];
-  logLines = [];
-  basiqFetch = createBasiqFetch(source, {
-    baseUrl: proxy.url,
-    timeoutMs: 2_000,
-    onReplay: (info) => replays.push(info),
-    logger: recordingLogger(),
-  });
+  basiqFetch = createBasiqFetch(source, httpOptions());
 });
-
-afterEach(() => {
-  expect(leaks(JSON.stringify(other.received))).toEqual([]);
-  expect(leaks(logLines.join('\n'))).toEqual([]);
-});
-
-function recordingLogger(): Logger {
-  const push = (message: string) => logLines.push(message);
-  return { debug: push, info: push, warn: push, error: push };
-}
 
 describe('createBasiqFetch: where the token goes', () => {
   it('resolves relative paths against baseUrl and sends the token (string, URL, Request)', async () => {
