@@ -1,12 +1,7 @@
 /** Starts an example's real `main` from its TypeScript sources (tsx), as a user would run it. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX_TSCONFIG = fileURLToPath(
-  new URL('../conformance/support/tsx-sources.tsconfig.json', import.meta.url),
-);
+import { REPO_ROOT, tsxChildEnv } from '../support/tsx-env.js';
 
 /** A running `main` in emulator mode. */
 export interface RunningMain {
@@ -20,8 +15,7 @@ export interface RunningMain {
 
 /** Starts `main` (path from the repository root) on a free port with the embedded emulator. */
 export async function startMain(main: string): Promise<RunningMain> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TSX_TSCONFIG_PATH: TSX_TSCONFIG };
-  for (const key of ['BASIQ_API_KEY', 'BASIQ_API_URL', 'REDIS_URL', 'NODE_OPTIONS']) delete env[key];
+  const env = tsxChildEnv({ PORT: '0' });
   const proc = spawn(process.execPath, ['--import', 'tsx', main], {
     cwd: REPO_ROOT,
     env,

@@ -11,9 +11,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SEED_USER_ID } from '@basiq-token/emulator';
+import { REPO_ROOT, tsxChildEnv } from '../support/tsx-env.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX_TSCONFIG = fileURLToPath(new URL('./support/tsx-sources.tsconfig.json', import.meta.url));
 const PROBE = fileURLToPath(new URL('./support/exit-probe.mjs', import.meta.url));
 const ADAPTER_CHILD = fileURLToPath(new URL('./support/adapter-child.ts', import.meta.url));
 // Upper bounds only: a process kept alive by a handle would never exit, so it is killed then.
@@ -29,11 +28,10 @@ interface Child {
 }
 
 function startChild(args: string[]): Child {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TSX_TSCONFIG_PATH: TSX_TSCONFIG };
   // The examples start their own emulator when no key is set; nothing from outside may leak in.
-  for (const key of ['BASIQ_API_KEY', 'BASIQ_API_URL', 'REDIS_URL', 'NODE_OPTIONS']) delete env[key];
+  const env = tsxChildEnv({ PORT: '0' });
   const proc = spawn(process.execPath, ['--import', 'tsx', '--import', PROBE, ...args], {
-    cwd: ROOT,
+    cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

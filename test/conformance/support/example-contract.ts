@@ -8,7 +8,6 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import type { RequestListener } from 'node:http';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,11 +18,10 @@ import { Redis } from 'ioredis';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { noteRedisSkip, redisSupport, startRedisServer } from '../../support/redis-server.js';
 import type { RedisServerHandle } from '../../support/redis-server.js';
+import { REPO_ROOT, tsxChildEnv } from '../../support/tsx-env.js';
 
 const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 const UNKNOWN_USER_ID = '00000000-0000-4000-8000-000000000000';
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX_TSCONFIG = fileURLToPath(new URL('./tsx-sources.tsconfig.json', import.meta.url));
 
 /** One example app to check. */
 export interface ExampleUnderTest {
@@ -208,10 +206,7 @@ interface MainProcess {
 
 /** Starts `main` from its TypeScript sources and waits for the URL it prints. */
 async function startMain(main: string, extraEnv: Record<string, string>): Promise<MainProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TSX_TSCONFIG_PATH: TSX_TSCONFIG, ...extraEnv };
-  for (const key of ['BASIQ_API_KEY', 'BASIQ_API_URL', 'REDIS_URL', 'NODE_OPTIONS']) {
-    if (!(key in extraEnv)) delete env[key];
-  }
+  const env = tsxChildEnv({ PORT: '0', ...extraEnv });
   const proc: ChildProcessByStdio<null, Readable, Readable> = spawn(
     process.execPath,
     ['--import', 'tsx', main],
