@@ -1,13 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+import { readdirSync } from 'node:fs';
+
 const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+// Every package under packages/ resolves to its sources, so a new package needs no edit here.
+const packages = readdirSync(new URL('./packages/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 // Tests run against the TypeScript sources, so `npm test` needs no build for unit suites;
 // suites that spawn built programs (examples' main, packaging) build what they need first.
 export default defineConfig({
   resolve: {
-    alias: ['core', 'emulator', 'redis', 'express', 'koa', 'nestjs']
+    alias: packages
       .map((name) => ({
         find: new RegExp(`^@basiq-token/${name}$`),
         replacement: pkg(name),

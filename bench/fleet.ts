@@ -14,14 +14,14 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 // The packages are loaded from their TypeScript sources (no build needed): tsx maps
-// `@basiq-token/*` through tsconfig.check.json's paths, so make sure it reads that file.
+// `@basiq-token/*` through tsconfig.json's paths, so make sure it reads that file.
 if (!process.env.TSX_TSCONFIG_PATH) {
   const run = spawnSync(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
     {
       stdio: 'inherit',
-      env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.check.json` },
+      env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.json` },
     },
   );
   process.exit(run.status ?? 1);

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 // Children load the workspace packages from their TypeScript sources (no build needed).
-// tsx resolves `@basiq-token/*` to the sources through tsconfig.check.json's paths (no build).
-const TSX_TSCONFIG = fileURLToPath(new URL('../../tsconfig.check.json', import.meta.url));
+// tsx resolves `@basiq-token/*` to the sources through tsconfig.json's paths (no build).
+const TSX_TSCONFIG = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
 
 /** A TypeScript program running in its own process (its own event loop, its own core share). */
 export interface TsChild {

@@ -24,11 +24,11 @@ export class Instance {
   readonly ready: Promise<void>;
 
   constructor() {
-    // tsx resolves `@basiq-token/*` to the TypeScript sources through tsconfig.check.json's
+    // tsx resolves `@basiq-token/*` to the TypeScript sources through tsconfig.json's
     // paths, so the children run the same code as the test, without a build.
     this.#child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: root,
-      env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.check.json` },
+      env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.json` },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const collect = (chunk: Buffer) => {
