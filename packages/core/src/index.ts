@@ -20,5 +20,18 @@ export {
 } from './http/index.js';
 export type { HttpOptions } from './http/index.js';
 export { clientTokenRoute, errorResponse } from './route.js';
+export {
+  DEFAULT_CLIENT_TOKEN_PATH,
+  DEFAULT_CLIENT_TOKEN_METHOD,
+  validateClientTokenRouteOptions,
+} from './route-options.js';
+export type {
+  ClientTokenMethod,
+  ClientTokenBodyForm,
+  ClientTokenRouteOptions,
+  ResolveUserId,
+  ResolvedClientTokenRoute,
+  ValidateRouteOptionsSettings,
+} from './route-options.js';
 export { buildConsentUrl, CONSENT_ACTIONS } from './consent.js';
 export type { ConsentUrlOptions } from './consent.js';
