@@ -30,14 +30,14 @@ export interface BasiqErrorInit {
   cause?: unknown;
 }
 
+/** Names of an error's classes, under a global symbol so another copy of core recognises them. */
+const CLASSES = Symbol.for('basiq-token.error-classes');
+
 /**
  * Base class of every error the library throws. Its message never holds a secret, and its
  * JSON and `util.inspect` forms list only safe, known fields (never a `cause` chain that
  * might carry a request with an `Authorization` header).
  */
-/** Names of an error's classes, under a global symbol so another copy of core recognises them. */
-const CLASSES = Symbol.for('basiq-token.error-classes');
-
 export class BasiqError extends Error {
   /**
    * An app can load two copies of core (an ESM app and a CommonJS adapter, or two versions side
