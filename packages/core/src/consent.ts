@@ -1,3 +1,4 @@
+import { isLoopbackHost } from './options.js';
 import type { ClientToken } from './types.js';
 
 /** The Consent UI's actions; none at all means "create a consent". */
@@ -13,7 +14,10 @@ export interface ConsentUrlOptions {
   institutionId?: string;
   /** The connection to update or reauthorise. */
   connectionId?: string;
-  /** Default `https://consent.basiq.io`; the emulator serves its stand-in at `${emulator.url}/consent`. */
+  /**
+   * Default `https://consent.basiq.io`; the emulator serves its stand-in at `${emulator.url}/consent`.
+   * Must be https, except on loopback hosts: the URL carries the client token.
+   */
   consentBaseUrl?: string;
 }
 
@@ -62,6 +66,11 @@ function homeUrl(base: string): string {
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
     throw new TypeError('buildConsentUrl: consentBaseUrl must be an http(s) URL without query or fragment');
+  }
+  // The URL carries the client token: plain http would hand it to the network, except on loopback
+  // (the emulator's stand-in page).
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new TypeError('buildConsentUrl: consentBaseUrl must be https (plain http only for loopback hosts)');
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}/home`;
 }

@@ -52,6 +52,21 @@ describe('buildConsentUrl', () => {
     expect(() => buildConsentUrl('t', { state: 42 as never })).toThrow(/state must be a string/);
   });
 
+  it('refuses a plain-http consentBaseUrl off loopback: the URL carries the client token', () => {
+    expect(() => buildConsentUrl('t', { consentBaseUrl: 'http://consent.example.com' })).toThrow(
+      /consentBaseUrl must be https/,
+    );
+    expect(() => buildConsentUrl('t', { consentBaseUrl: 'http://127.evil.example' })).toThrow(
+      /consentBaseUrl must be https/,
+    );
+    expect(buildConsentUrl('t', { consentBaseUrl: 'http://localhost:4010/consent' })).toBe(
+      'http://localhost:4010/consent/home?token=t',
+    );
+    expect(buildConsentUrl('t', { consentBaseUrl: 'https://consent.example.com/' })).toBe(
+      'https://consent.example.com/home?token=t',
+    );
+  });
+
   it('takes a consentBaseUrl, with or without a trailing slash', () => {
     expect(buildConsentUrl('t', { consentBaseUrl: 'http://127.0.0.1:4010/consent/' })).toBe(
       'http://127.0.0.1:4010/consent/home?token=t',
