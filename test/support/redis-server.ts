@@ -36,7 +36,7 @@ export interface RedisServerHandle {
   stop(): Promise<void>;
 }
 
-function findOnPath(binary: string): string | undefined {
+export function findOnPath(binary: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, binary);
@@ -149,7 +149,8 @@ function reapOrphans(): void {
   }
 }
 
-async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
+/** Spawns `redis-server` on `port` in `dir` (extra settings appended) and waits until it accepts connections. */
+export async function spawnRedis(port: number, dir: string, extraArgs: string[] = []): Promise<ChildProcess> {
   const binary = serverBinary as string;
   const child = spawn(
     binary,
@@ -174,6 +175,7 @@ async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
       'local',
       '--loglevel',
       'notice',
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -211,7 +213,7 @@ async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
   return child;
 }
 
-async function killAndWait(
+export async function killAndWait(
   child: ChildProcess | undefined,
   signal: NodeJS.Signals = 'SIGTERM',
 ): Promise<void> {
@@ -228,11 +230,22 @@ async function killAndWait(
   clearTimeout(timer);
 }
 
-async function startLocal(): Promise<RedisServerHandle> {
+/** A temp dir for one redis-server, removed on exit and reaped after a SIGKILLed run. */
+export function makeServerDir(): string {
   reapOrphans();
   const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   writeFileSync(join(dir, OWNER_FILE), String(process.pid));
   dirs.add(dir);
+  return dir;
+}
+
+export function removeServerDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  dirs.delete(dir);
+}
+
+async function startLocal(): Promise<RedisServerHandle> {
+  const dir = makeServerDir();
   let port = 0;
   let child: ChildProcess | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -268,8 +281,7 @@ async function startLocal(): Promise<RedisServerHandle> {
     async stop() {
       await killAndWait(child);
       child = undefined;
-      rmSync(dir, { recursive: true, force: true });
-      dirs.delete(dir);
+      removeServerDir(dir);
     },
   };
 }
