@@ -133,11 +133,15 @@ function section(value: unknown, name: string, known: readonly string[]): Record
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (known.includes(key)) continue;
-    const path = isTop ? key : `${name}.${key}`;
+    // An unknown name is echoed only when it looks like a misspelt option: a spread of the
+    // wrong object could put a secret in the key position.
+    const shown = OPTION_NAME.test(key);
+    const path = shown ? (isTop ? key : `${name}.${key}`) : name;
     const guess = closest(key, known);
     fail(
       path,
-      `unknown option${guess ? `; did you mean \`${isTop ? guess : `${name}.${guess}`}\`?` : ''} ` +
+      `${shown ? 'unknown option' : `an unknown option name (not shown) in ${isTop ? 'the options' : `\`${name}\``}`}` +
+        `${guess ? `; did you mean \`${isTop ? guess : `${name}.${guess}`}\`?` : ''} ` +
         `(known: ${known.join(', ')})`,
     );
   }
@@ -189,11 +193,12 @@ function baseUrl(value: unknown): string {
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     fail(
       'baseUrl',
-      `"${url.origin}" uses http: tokens must travel over https; plain http is allowed only for loopback hosts (the emulator)`,
+      'it uses http: tokens must travel over https; plain http is allowed only for loopback hosts (the emulator)',
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    fail('baseUrl', `unsupported protocol ${url.protocol}; use https, e.g. ${DEFAULT_BASE_URL}`);
+    const protocol = url.protocol.length <= MAX_SHOWN_STRING ? ` ${url.protocol}` : '';
+    fail('baseUrl', `unsupported protocol${protocol}; use https, e.g. ${DEFAULT_BASE_URL}`);
   }
   if (url.search || url.hash) fail('baseUrl', 'it must not have a query string or a fragment');
   return url.origin + url.pathname.replace(/\/+$/, '');
@@ -299,9 +304,19 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
+// Strings longer than this are never echoed in an option error: a mixed-up argument could be
+// the API key, and even its first characters are a piece of it. "30000" still shows.
+const MAX_SHOWN_STRING = 6;
+// What an unknown option name must look like to be echoed (a misspelt option, not a secret).
+const OPTION_NAME = /^[A-Za-z_$][\w$]{0,31}$/;
+
 function show(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return `the string "${value.slice(0, 32)}"`;
+  if (typeof value === 'string') {
+    return value.length <= MAX_SHOWN_STRING
+      ? `the string ${JSON.stringify(value)}`
+      : `a string of ${value.length} characters (not shown: it could be a secret)`;
+  }
   return typeName(value);
 }
 

@@ -154,3 +154,83 @@ describe('options', () => {
     await client.close();
   });
 });
+
+describe('option errors never echo the key', () => {
+  // Any 8 consecutive characters of the key in an error would give part of it away.
+  const keyPieces = Array.from({ length: KEY.length - 7 }, (_, i) => KEY.slice(i, i + 8));
+  const sharedPieces = (text: string) => keyPieces.filter((piece) => text.includes(piece));
+
+  function errorOf(options: unknown): BasiqConfigError | undefined {
+    try {
+      createBasiqClient(options as BasiqOptions)
+        .close()
+        .catch(() => {});
+      return undefined;
+    } catch (error) {
+      expect(error).toBeInstanceOf(BasiqConfigError);
+      return error as BasiqConfigError;
+    }
+  }
+
+  function expectNoPieceOfKey(options: unknown): void {
+    const e = errorOf(options);
+    if (!e) return;
+    const shown = [
+      e.message,
+      e.stack ?? '',
+      String(e.option),
+      JSON.stringify(e),
+      inspect(e, { depth: 10 }),
+      inspect(e, { depth: 10, showHidden: true }),
+    ].join('\n');
+    expect(sharedPieces(shown), `${e.option}: ${e.message}`).toEqual([]);
+  }
+
+  // The option names are read from the errors themselves, so an option added later is covered too.
+  const knownNames = (section?: string): string[] => {
+    const probe = section ? valid({ [section]: { zzzNoSuchOption: 1 } }) : valid({ zzzNoSuchOption: 1 });
+    const known = /\(known: ([^)]*)\)/.exec(errorOf(probe)?.message ?? '')?.[1];
+    expect(known, `the unknown-option error of ${section ?? 'options'} lists the known names`).toBeTruthy();
+    return known!.split(', ');
+  };
+
+  it('for every option given the key as its value, nested ones included', () => {
+    const top = knownNames();
+    expect(top).toContain('tokenTimeoutMs');
+    let checked = 0;
+    for (const name of top.filter((n) => n !== 'apiKey')) {
+      expectNoPieceOfKey(valid({ [name]: KEY }));
+      checked++;
+      const isSection = /expected an object, got /.test(errorOf(valid({ [name]: 1 }))?.message ?? '');
+      if (!isSection) continue;
+      for (const sub of knownNames(name)) {
+        expectNoPieceOfKey(valid({ [name]: { [sub]: KEY } }));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('for the key with a prefix, whitespace or as an option name', () => {
+    for (const options of [
+      { apiKey: `Basic ${KEY}` },
+      { apiKey: `Bearer ${KEY}` },
+      { apiKey: ` ${KEY}\n` },
+      { apiKey: [KEY] },
+      valid({ [KEY]: 1 }),
+      valid({ retry: { [KEY]: 1 } }),
+      valid({ baseUrl: `${KEY}:x` }),
+      valid({ baseUrl: `http://${KEY}.example` }),
+      valid({ basiqVersion: `3.${KEY}` }),
+    ]) {
+      expect(errorOf(options)).toBeInstanceOf(BasiqConfigError);
+      expectNoPieceOfKey(options);
+    }
+  });
+
+  it('still shows short values, which help and cannot hold the key', () => {
+    expect(configError(valid({ tokenTimeoutMs: '1000' })).message).toContain('"1000"');
+    expect(configError(valid({ tokenTimeoutMs: -5 })).message).toContain('-5');
+    expect(configError(valid({ colour: 'blue' })).option).toBe('colour');
+  });
+});
