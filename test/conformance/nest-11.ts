@@ -8,7 +8,7 @@ import type { NestKit } from './nest-driver.js';
 
 /*
  * NestJS 11 is CommonJS and cannot share node_modules with the root's Nest 12. So it lives in its
- * own npm project, test/fixtures/nest11 (installed by `npm ci --prefix test/fixtures/nest11`), and
+ * own npm project, test/fixtures/nest11 (installed by the root postinstall, install.mjs), and
  * our packages are put into that project's node_modules the way `npm install` would put them:
  * each package's package.json beside a CommonJS build made by tsup from the package directory
  * (so with the package's own externals, format and target). Requiring `@basiq-token/nestjs` from
@@ -29,7 +29,7 @@ export async function prepareNest11(): Promise<void> {
     await stat(join(fixture, 'node_modules/@nestjs/core/package.json'));
   } catch {
     throw new Error(
-      'NestJS 11 is not installed for the conformance suite: run `npm ci --prefix test/fixtures/nest11`',
+      'NestJS 11 is not installed for the conformance suite: run `npm install` at the root (its postinstall installs test/fixtures/nest11) or `node test/fixtures/nest11/install.mjs`',
     );
   }
   for (const name of ['core', 'nestjs']) {
