@@ -120,15 +120,27 @@ export class TokenEndpoint {
             accept: 'application/json',
           },
           body: body.toString(),
+          // A redirect is never followed: the key would be re-sent (a custom fetch may not drop
+          // it across origins) and another origin's answer would be taken as Basiq's token.
+          redirect: 'manual',
           signal: combined,
         }),
         combined,
       );
+      if (isRedirect(res)) {
+        void res.body?.cancel().catch(() => undefined);
+        throw new BasiqConfigError(
+          `Basiq answered POST /token with a redirect${res.status ? ` (${res.status})` : ''}, which is not followed: ` +
+            'the key and the token go only to `baseUrl`. Check `baseUrl` (the API host itself, over https)',
+          { code: 'basiq_configuration', option: 'baseUrl', upstreamStatus: res.status || undefined },
+        );
+      }
       status = res.status;
       retryAfter = res.headers.get('retry-after');
       text = await untilAborted(res.text(), combined);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (error instanceof BasiqConfigError) throw error;
       if (timedOut) {
         throw new BasiqTokenError(
           'basiq_timeout',
@@ -253,6 +265,14 @@ export class TokenEndpoint {
   [inspect.custom](): string {
     return `TokenEndpoint { url: '${this.#url}' }`;
   }
+}
+
+/**
+ * A 3xx (Node's fetch with `redirect: 'manual'`), an opaque redirect (browsers, workers), or an
+ * answer some custom fetch reached by following one anyway.
+ */
+function isRedirect(res: Response): boolean {
+  return res.redirected || res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400);
 }
 
 function safeJson(text: string): unknown {
