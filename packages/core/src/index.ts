@@ -20,6 +20,8 @@ export {
 } from './http/index.js';
 export type { HttpOptions } from './http/index.js';
 export { clientTokenRoute, errorResponse } from './route.js';
+export { createClientTokenFetchHandler, routeResponseToFetch } from './fetch-handler.js';
+export type { ClientTokenFetchHandler, ClientSource } from './fetch-handler.js';
 export {
   DEFAULT_CLIENT_TOKEN_PATH,
   DEFAULT_CLIENT_TOKEN_METHOD,
