@@ -18,17 +18,46 @@ export interface NodeRedisLike {
   sendCommand(args: string[]): Promise<unknown>;
 }
 
+/**
+ * The part of a node-redis cluster (`createCluster`, v4, v5, v6) the store uses: its
+ * `sendCommand` routes by the key it is given, and `masters` tells it from a single client.
+ */
+export interface NodeRedisClusterLike {
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+  ): Promise<unknown>;
+  readonly masters: unknown;
+}
+
 /** Whether `client` looks like ioredis: it has `call`. (ioredis also has a `sendCommand`, with another shape, so `call` is checked first.) */
 function isIORedis(client: object): client is IORedisLike {
   return typeof (client as { call?: unknown }).call === 'function';
+}
+
+function isNodeRedisCluster(client: object): client is NodeRedisClusterLike {
+  return (
+    typeof (client as { sendCommand?: unknown }).sendCommand === 'function' &&
+    ('masters' in client || 'getMasters' in client)
+  );
 }
 
 function isNodeRedis(client: object): client is NodeRedisLike {
   return typeof (client as { sendCommand?: unknown }).sendCommand === 'function';
 }
 
+/**
+ * The key a command acts on, which decides the cluster node it goes to. Every command the
+ * store sends touches exactly one key: `GET`/`SET`/`DEL key …`, `EVALSHA`/`EVAL script 1 key …`.
+ */
+export function keyOfCommand(args: readonly string[]): string | undefined {
+  const name = args[0]?.toUpperCase();
+  return name === 'EVALSHA' || name === 'EVAL' ? args[3] : args[1];
+}
+
 /** Turns a handed-in client into a {@link RedisCommand}, by its shape. */
-export function commandFromClient(client: IORedisLike | NodeRedisLike): RedisCommand {
+export function commandFromClient(client: IORedisLike | NodeRedisLike | NodeRedisClusterLike): RedisCommand {
   if (typeof client !== 'object' || client === null) {
     throw new TypeError('RedisStore: `client` must be an ioredis or node-redis client');
   }
@@ -38,6 +67,8 @@ export function commandFromClient(client: IORedisLike | NodeRedisLike): RedisCom
       return client.call(name as string, ...rest);
     };
   }
+  // ioredis's Cluster routes by itself (it reads EVALSHA's keys too); node-redis's needs the key.
+  if (isNodeRedisCluster(client)) return (args) => client.sendCommand(keyOfCommand(args), false, args);
   if (isNodeRedis(client)) return (args) => client.sendCommand(args);
   throw new TypeError(
     'RedisStore: `client` has neither `call` (ioredis) nor `sendCommand` (node-redis); pass `sendCommand` instead',

@@ -1,4 +1,5 @@
 export { RedisStore, createRedisStore } from './redis-store.js';
 export type { RedisStoreOptions } from './redis-store.js';
 export { RedisStoreError } from './errors.js';
-export type { IORedisLike, NodeRedisLike, RedisCommand } from './command.js';
+export { keyOfCommand } from './command.js';
+export type { IORedisLike, NodeRedisClusterLike, NodeRedisLike, RedisCommand } from './command.js';
