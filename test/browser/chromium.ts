@@ -1,16 +1,34 @@
 /** Headless Chromium from Debian's package, driven by playwright-core (no browser download). */
-import { existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Looked up on PATH like any command, so a machine (or a run) without it on PATH skips the suite.
+function onPath(names: readonly string[]): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const name of names) {
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        return join(dir, name);
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
 
-/** Whether the browser suites can run here, and if not, why. */
-export const chromiumSupport: { available: boolean; reason: string } = existsSync(executablePath)
+const executablePath = process.env.CHROMIUM_PATH || onPath(['chromium', 'chromium-browser']);
+
+/** Whether the browser suites can run here, and if not, why (one line, with how to get it). */
+export const chromiumSupport: { available: boolean; reason: string } = executablePath
   ? { available: true, reason: `using ${executablePath}` }
   : {
       available: false,
-      reason: `no Chromium at ${executablePath}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`,
+      reason:
+        'no `chromium` on PATH: install it with `apt-get install chromium` (or set CHROMIUM_PATH) to run this suite',
     };
 
 /** Launches a fresh headless Chromium (its own temporary profile), kept off the network's extras. */

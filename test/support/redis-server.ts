@@ -61,7 +61,7 @@ export const redisSupport: { available: boolean; reason: string } = externalUrl
     : {
         available: false,
         reason:
-          'no `redis-server` on PATH and no REDIS_URL set: install Redis or set REDIS_URL to run these suites',
+          'no `redis-server` on PATH and no REDIS_URL set: install it with `apt-get install redis-server` (or set REDIS_URL) to run this suite',
       };
 
 /** Prints, once per suite, why a Redis suite is skipped, so a skip is never silent. */
