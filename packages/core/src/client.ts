@@ -99,6 +99,8 @@ export class BasiqClient implements ServerTokenSource {
       logger: this.#logger,
       redactor,
       probeKey: sealer.key('probe'),
+      // Every user's client token, plus room for the server token, locks and markers.
+      maxFallbackEntries: o.clientTokens.maxEntries + 100,
       onDegraded: (info) => this.#emit('store:degraded', info),
       onRecovered: () => this.#emit('store:recovered', {}),
     });

@@ -18,6 +18,12 @@ export interface SafeStoreOptions {
   opTimeoutMs?: number;
   /** Key the recovery probe reads. */
   probeKey?: string;
+  /**
+   * Most values held in memory while degraded (least recently used go first; default
+   * unbounded). Without a bound, a store down during a busy day keeps a sealed token for every
+   * user who signed in.
+   */
+  maxFallbackEntries?: number;
 }
 
 /**
@@ -44,7 +50,10 @@ export class SafeStore implements TokenStore {
   constructor(real: TokenStore, options: SafeStoreOptions) {
     this.#real = real;
     this.#clock = options.clock;
-    this.#fallback = new MemoryStore({ now: () => this.#clock.now() });
+    this.#fallback = new MemoryStore({
+      now: () => this.#clock.now(),
+      ...(options.maxFallbackEntries !== undefined ? { maxEntries: options.maxFallbackEntries } : {}),
+    });
     this.#logger = options.logger;
     this.#redactor = options.redactor;
     this.#onDegraded = options.onDegraded;
@@ -57,6 +66,11 @@ export class SafeStore implements TokenStore {
   /** Whether calls are being served from memory because the real store failed. */
   get degraded(): boolean {
     return this.#degraded;
+  }
+
+  /** How many values the in-memory fallback holds (what a degraded store costs in memory). */
+  get fallbackEntries(): number {
+    return this.#fallback.size;
   }
 
   get(key: string): Promise<string | undefined> {

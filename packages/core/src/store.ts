@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 /**
  * Where tokens, the `/token` budget and the refresh lock live. The default keeps them in
  * this process; `@basiq-token/redis` shares them across instances. Core namespaces every key
@@ -43,15 +44,49 @@ interface Entry {
   expiresAt: number;
 }
 
+/** What MemoryStore needs of its map: a plain `Map`, or an `LRUCache` when bounded. */
+interface EntryMap {
+  get(key: string): Entry | undefined;
+  set(key: string, entry: Entry): unknown;
+  delete(key: string): boolean;
+  keys(): Iterable<string>;
+  readonly size: number;
+}
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** The clock, in epoch milliseconds (default `Date.now`). */
+  now?: () => number;
+  /**
+   * Most values kept; past it the least recently used goes first (default: unbounded). Core
+   * bounds the store it falls back to while a shared store is down by `clientTokens.maxEntries`.
+   */
+  maxEntries?: number;
+}
+
+// Expired values nobody reads again are dropped at most this often (clock time), on a write.
+const SWEEP_INTERVAL_MS = 60_000;
+
 /** The in-process store: what core uses when no `store` is given. */
 export class MemoryStore implements TokenStore {
-  readonly #values = new Map<string, Entry>();
+  readonly #values: EntryMap;
   readonly #windows = new Map<string, number[]>();
   #lockSeq = 0;
+  #nextSweepAt: number;
   readonly #now: () => number;
 
-  constructor(opts: { now?: () => number } = {}) {
+  constructor(opts: MemoryStoreOptions = {}) {
     this.#now = opts.now ?? Date.now;
+    this.#values =
+      opts.maxEntries === undefined
+        ? new Map<string, Entry>()
+        : new LRUCache<string, Entry>({ max: opts.maxEntries });
+    this.#nextSweepAt = this.#now() + SWEEP_INTERVAL_MS;
+  }
+
+  /** How many values (tokens, locks, markers) are held, expired ones not yet swept included. */
+  get size(): number {
+    return this.#values.size;
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -65,19 +100,39 @@ export class MemoryStore implements TokenStore {
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.#values.set(key, { value, expiresAt: this.#now() + ttlMs });
+    const now = this.#now();
+    this.#sweep(now);
+    this.#values.set(key, { value, expiresAt: now + ttlMs });
+  }
+
+  /** Drops expired values that no read came for (a user who never returns), once per interval. */
+  #sweep(now: number): void {
+    if (now < this.#nextSweepAt) return;
+    this.#nextSweepAt = now + SWEEP_INTERVAL_MS;
+    const expired: string[] = [];
+    for (const key of this.#values.keys()) {
+      const entry = this.#peek(key);
+      if (entry && entry.expiresAt <= now) expired.push(key);
+    }
+    for (const key of expired) this.#values.delete(key);
+  }
+
+  /** The entry without making it recently used. */
+  #peek(key: string): Entry | undefined {
+    return this.#values instanceof LRUCache ? this.#values.peek(key) : this.#values.get(key);
   }
 
   async delete(key: string, ifValue?: string): Promise<void> {
-    if (ifValue !== undefined && this.#values.get(key)?.value !== ifValue) return;
+    if (ifValue !== undefined && this.#peek(key)?.value !== ifValue) return;
     this.#values.delete(key);
   }
 
   async acquireLock(key: string, ttlMs: number): Promise<string | undefined> {
     // Check and take in one synchronous step: an await in between would let two callers both win.
     const now = this.#now();
-    const held = this.#values.get(key);
+    const held = this.#peek(key);
     if (held && held.expiresAt > now) return undefined;
+    this.#sweep(now);
     const owner = `memory-${++this.#lockSeq}`;
     this.#values.set(key, { value: owner, expiresAt: now + ttlMs });
     return owner;
