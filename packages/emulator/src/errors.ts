@@ -40,7 +40,7 @@ const NOT_SUPPLIED = 'Required parameter not supplied';
 const NOT_VALID = 'Required parameter not valid';
 
 /**
- * Every error the emulator produces by itself. Where a real Basiq body exists (shared/basiq/fixtures),
+ * Every error the emulator produces by itself. Where a real Basiq body exists (test/basiq-reference/fixtures),
  * the answer has exactly its keys, codes, titles and details; the others follow core.yml's schemas.
  */
 export const basiqErrors = {

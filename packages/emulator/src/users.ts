@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-/** The user of Basiq's `getUser` sample body (shared/basiq/fixtures/getUser.json), seeded by default. */
+/** The user of Basiq's `getUser` sample body (test/basiq-reference/fixtures/getUser.json), seeded by default. */
 export const SEED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
 export interface UserFields {

@@ -1,0 +1,32 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Reply } from './http.js';
+import type { TokenAuthority } from './jwt.js';
+import type { RateWindow } from './rate-window.js';
+import type { EmulatorCounters } from './types.js';
+import type { UserStore } from './users.js';
+
+/** One request as a handler sees it: the body is already read, path parameters decoded. */
+export interface HandlerRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  query: URLSearchParams;
+  params: Record<string, string>;
+}
+
+/** The emulator's state, shared by every handler. */
+export interface World {
+  /** The emulator's own base URL, for `links`. */
+  readonly url: string;
+  readonly apiKey: string;
+  tokenLifetimeSec: number;
+  readonly counters: EmulatorCounters;
+  readonly tokens: TokenAuthority;
+  readonly rate: RateWindow;
+  readonly rateRetryAfter: boolean;
+  readonly users: UserStore;
+  readonly consentRedirectUrl: string | undefined;
+}
+
+export type Handler = (request: HandlerRequest, world: World) => Reply | Promise<Reply>;
