@@ -1,0 +1,8 @@
+export { basiq } from './middleware.js';
+export type { BasiqMiddleware, BasiqClientFactory } from './middleware.js';
+export type { BasiqVariables, BasiqEnv } from './variables.js';
+export { clientTokenRoute } from './client-token-route.js';
+export type { ClientTokenRouteOptions } from './client-token-route.js';
+export { basiqErrorHandler } from './error-handler.js';
+export type { BasiqErrorHandlerOptions } from './error-handler.js';
+export type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';

@@ -1,0 +1,97 @@
+import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { useClient } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
+import { clientTokenRoute } from './client-token-route.js';
+import type { ClientTokenRouteOptions } from './client-token-route.js';
+import { basiqErrorHandler } from './error-handler.js';
+import type { BasiqErrorHandlerOptions } from './error-handler.js';
+import type { BasiqEnv } from './variables.js';
+
+/**
+ * Makes the client on the first request, from that request's context: where secrets live in
+ * per-request bindings (Cloudflare Workers' `c.env`, read with `env(c)` from `hono/adapter`).
+ * Called once per middleware; a throw is retried on the next request.
+ */
+export type BasiqClientFactory = (c: Context) => BasiqClient | BasiqOptions;
+
+/** The middleware `basiq()` returns, with its client, route and error handler attached. */
+export interface BasiqMiddleware<
+  C extends BasiqClient | undefined = BasiqClient,
+> extends MiddlewareHandler<BasiqEnv> {
+  /** The client behind `c.var.basiq` (with a factory: `undefined` until the first request). */
+  readonly client: C;
+  /** The client-token route for this client: `app.post('/basiq/client-token', mw.clientTokenRoute({ resolveUserId }))`. */
+  clientTokenRoute(options: ClientTokenRouteOptions): MiddlewareHandler;
+  /**
+   * The error handler for `app.onError(...)`: Basiq errors answered with core's `errorResponse`
+   * through this client. See {@link basiqErrorHandler}.
+   */
+  onError(options?: Omit<BasiqErrorHandlerOptions, 'client'>): ErrorHandler;
+  /** Closes the client if `basiq()` created it from options; a client handed in stays the app's to close. */
+  close(): Promise<void>;
+}
+
+/**
+ * Hono middleware that puts the Basiq client on the context: `c.var.basiq` (type your app with
+ * {@link BasiqEnv}). Give it a `BasiqClient`, `BasiqOptions` to have it create (and own) one, or a
+ * {@link BasiqClientFactory} run on the first request. The client and its request context are
+ * made once per middleware, never per request. Uses only what every runtime Hono runs on has
+ * (Node, Bun, Deno, Workers).
+ */
+export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware;
+export function basiq(factory: BasiqClientFactory): BasiqMiddleware<BasiqClient | undefined>;
+export function basiq(
+  source: BasiqClient | BasiqOptions | BasiqClientFactory,
+): BasiqMiddleware<BasiqClient | undefined> {
+  let client: BasiqClient | undefined;
+  let owned = false;
+  let context: BasiqRequestContext | undefined;
+  const adopt = (clientOrOptions: BasiqClient | BasiqOptions): BasiqClient => {
+    const used = useClient(clientOrOptions);
+    client = used.client;
+    owned = used.owned;
+    context = client.context();
+    return client;
+  };
+  const factory = typeof source === 'function' ? source : undefined;
+  if (factory === undefined) adopt(source as BasiqClient | BasiqOptions);
+
+  const clientOf = (c: Context): BasiqClient => client ?? adopt((factory as BasiqClientFactory)(c));
+  const current = (): BasiqClient => {
+    if (client === undefined) {
+      // Only reachable when the route runs before the middleware ever did.
+      throw new TypeError('basiq(): mount the basiq() middleware before the client-token route');
+    }
+    return client;
+  };
+
+  const middleware = createMiddleware<BasiqEnv>(async (c, next) => {
+    if (context === undefined) clientOf(c);
+    c.set('basiq', context as BasiqRequestContext);
+    await next();
+  });
+  const attached = Object.assign(middleware, {
+    clientTokenRoute: (options: ClientTokenRouteOptions) => clientTokenRoute(current, options),
+    onError: (options?: Omit<BasiqErrorHandlerOptions, 'client'>): ErrorHandler => {
+      const handlers = new Map<BasiqClient | undefined, ErrorHandler>();
+      return (error, c) => {
+        // The client may come later (a factory): one handler per client, made once.
+        let handler = handlers.get(client);
+        if (handler === undefined) {
+          handler = basiqErrorHandler({ ...options, ...(client ? { client } : {}) });
+          handlers.set(client, handler);
+        }
+        return handler(error, c);
+      };
+    },
+    close: async () => {
+      if (owned && client) await client.close();
+    },
+  });
+  // A getter (Object.assign would copy today's value): a factory's client arrives later.
+  return Object.defineProperty(attached, 'client', {
+    get: () => client,
+    enumerable: true,
+  }) as BasiqMiddleware<BasiqClient | undefined>;
+}

@@ -1,0 +1,4 @@
+import { runConformanceSuite } from './suite.js';
+import { honoDriver } from './hono-driver.js';
+
+runConformanceSuite('hono', honoDriver());
