@@ -7,17 +7,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../../..');
 
 /**
- * Basiq's reference material (core.yml and real response bodies), kept in test/basiq-reference so
- * the suite stands alone on a fresh clone. BASIQ_REFERENCE_DIR points it at another copy.
+ * Basiq's reference material (its OpenAPI specs in api-ref/ and real response bodies in fixtures/),
+ * kept in test/basiq-reference so the suite stands alone on a fresh clone. BASIQ_REFERENCE_DIR points
+ * it at another copy.
  */
 export const REFERENCE_DIR = process.env.BASIQ_REFERENCE_DIR ?? resolve(REPO_ROOT, 'test/basiq-reference');
-if (!existsSync(join(REFERENCE_DIR, 'core.yml'))) {
+if (!existsSync(join(REFERENCE_DIR, 'api-ref', 'core.yml'))) {
   throw new Error(
-    `Basiq reference material not found at ${REFERENCE_DIR} (expected core.yml and fixtures/); ` +
+    `Basiq reference material not found at ${REFERENCE_DIR} (expected api-ref/*.yml and fixtures/); ` +
       'set BASIQ_REFERENCE_DIR to the folder holding them.',
   );
 }
-export const CORE_YML = join(REFERENCE_DIR, 'core.yml');
+/** Basiq's spec of a given API, e.g. `spec('data')` for api-ref/data.yml. */
+export const spec = (name: string) => join(REFERENCE_DIR, 'api-ref', `${name}.yml`);
+export const CORE_YML = spec('core');
 
 export function fixture(name: string): any {
   return JSON.parse(readFileSync(join(REFERENCE_DIR, 'fixtures', `${name}.json`), 'utf8'));
