@@ -38,6 +38,13 @@ export type ServerTokenPhase = 'none' | 'fresh' | 'refresh-soon' | 'refresh-due'
 const STORE_KEY = 'server';
 const LOCK_KEY = 'lock:server';
 const POLL_MIN_MS = 50;
+/**
+ * At most one forced refresh (a token Basiq refused, replaced at once) per this long: when the
+ * fresh token is refused too, Basiq's answer is the error, and asking again per request would
+ * turn a Basiq incident into a `/token` flood that the budget (which never refuses the server
+ * token) cannot stop.
+ */
+export const FORCED_REFRESH_INTERVAL_MS = 30_000;
 const POLL_JITTER_MS = 50;
 
 /**
@@ -62,6 +69,9 @@ export class ServerTokenManager {
   #inflight: Promise<Cached> | undefined;
   /** A token invalidated by a 401/403: never adopted again from the store. */
   #invalidated: string | undefined;
+  /** When a refused token was last dropped (clock ms): see {@link FORCED_REFRESH_INTERVAL_MS}. */
+  #lastForcedAt = -Infinity;
+  #warnedForcedAt = -Infinity;
   /** No new background refresh before this (after one failed), so an outage is not hammered. */
   #backgroundAfter = 0;
   #keepWarmTimer: NodeJS.Timeout | undefined;
@@ -87,10 +97,25 @@ export class ServerTokenManager {
     return this.#getWaiting();
   }
 
-  /** Drops `token` if it is still the cached one (here and in the store). */
+  /**
+   * Drops `token` if it is still the cached one (here and in the store), at most once per
+   * {@link FORCED_REFRESH_INTERVAL_MS}; within it the token stays and the caller's replay meets
+   * Basiq's answer again.
+   */
   async invalidate(token: string): Promise<void> {
     const cached = this.#cached;
     if (!cached || cached.token !== token) return;
+    const now = this.#o.clock.now();
+    if (now - this.#lastForcedAt < FORCED_REFRESH_INTERVAL_MS) {
+      // Once per window at warn: Basiq refusing fresh tokens is worth an operator's look.
+      const log = this.#warnedForcedAt === this.#lastForcedAt ? 'debug' : 'warn';
+      this.#warnedForcedAt = this.#lastForcedAt;
+      this.#o.logger[log](
+        `Basiq refused a fresh server token too; not fetching another for ${Math.ceil((this.#lastForcedAt + FORCED_REFRESH_INTERVAL_MS - now) / 1000)} s (one forced refresh per ${FORCED_REFRESH_INTERVAL_MS / 1000} s)`,
+      );
+      return;
+    }
+    this.#lastForcedAt = now;
     this.#cached = undefined;
     this.#invalidated = token;
     this.#o.logger.debug('server token invalidated after Basiq refused it; the next call refreshes');
