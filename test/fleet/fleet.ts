@@ -23,12 +23,13 @@ export class Instance {
   readonly exited: Promise<void>;
   readonly ready: Promise<void>;
 
-  constructor() {
+  /** `env` is added to the child's environment (e.g. `REDIS_CLUSTER_NODES`, read by instance.ts). */
+  constructor(env: NodeJS.ProcessEnv = {}) {
     // tsx resolves `@basiq-token/*` to the TypeScript sources through tsconfig.json's
     // paths, so the children run the same code as the test, without a build.
     this.#child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: root,
-      env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.json` },
+      env: { ...process.env, ...env, TSX_TSCONFIG_PATH: `${root}tsconfig.json` },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const collect = (chunk: Buffer) => {
@@ -105,9 +106,9 @@ export class Instance {
   }
 }
 
-/** Starts `n` instances and waits until every one is ready. */
-export async function startFleet(n: number): Promise<Instance[]> {
-  const fleet = Array.from({ length: n }, () => new Instance());
+/** Starts `n` instances (instance `i` with `env(i)` added to its environment) and waits until every one is ready. */
+export async function startFleet(n: number, env?: (i: number) => NodeJS.ProcessEnv): Promise<Instance[]> {
+  const fleet = Array.from({ length: n }, (_, i) => new Instance(env?.(i)));
   try {
     await Promise.all(fleet.map((i) => i.ready));
   } catch (err) {

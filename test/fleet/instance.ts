@@ -1,6 +1,9 @@
 // One instance of the fleet: a child process with its own core client and its own Redis
 // connection, driven by the test over IPC. Run with `node --import tsx` (see fleet.ts).
-import { Redis } from 'ioredis';
+// With REDIS_CLUSTER_NODES (`host:port,…`) in its environment it shares a Redis Cluster
+// instead, through REDIS_CLUSTER_CLIENT's client (`ioredis`, the default, or `node-redis`).
+import { Cluster, Redis } from 'ioredis';
+import { createCluster } from 'redis';
 import { createBasiqClient } from '@basiq-token/core';
 import { createRedisStore } from '@basiq-token/redis';
 import type {
@@ -17,6 +20,7 @@ type Client = ReturnType<typeof createBasiqClient>;
 
 let client: Client | undefined;
 let redis: Redis | undefined;
+let closeCluster: (() => void) | undefined;
 let stats: Stats = { degraded: 0, recovered: 0, logs: [] };
 let traffic: { running: boolean; done: Promise<void>[]; result: TrafficResult } | undefined;
 
@@ -31,14 +35,39 @@ async function teardown(): Promise<void> {
   client = undefined;
   redis?.disconnect();
   redis = undefined;
+  closeCluster?.();
+  closeCluster = undefined;
+}
+
+/** A store over the Redis Cluster in REDIS_CLUSTER_NODES, or undefined when there is none. */
+async function clusterStore(prefix: string) {
+  const nodes = (process.env.REDIS_CLUSTER_NODES ?? '').split(',').filter(Boolean);
+  if (nodes.length === 0) return undefined;
+  const commandTimeoutMs = 500;
+  if (process.env.REDIS_CLUSTER_CLIENT === 'node-redis') {
+    const cluster = createCluster({ rootNodes: nodes.map((n) => ({ url: `redis://${n}` })) });
+    cluster.on('error', () => {});
+    await cluster.connect();
+    closeCluster = () => cluster.destroy();
+    return createRedisStore({ client: cluster, prefix, commandTimeoutMs });
+  }
+  const cluster = new Cluster(
+    nodes.map((n) => ({ host: n.split(':')[0], port: Number(n.split(':')[1]) })),
+    // Fail fast while a node is down instead of queueing: core degrades, then probes.
+    { enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1 }, lazyConnect: true },
+  );
+  cluster.on('error', () => {});
+  await cluster.connect();
+  closeCluster = () => cluster.disconnect();
+  return createRedisStore({ client: cluster, prefix, commandTimeoutMs });
 }
 
 async function configure(config: InstanceConfig): Promise<void> {
   await teardown();
   stats = { degraded: 0, recovered: 0, logs: [] };
   const record = (level: string) => (message: string) => stats.logs.push(`${level}: ${message}`);
-  let store;
-  if (config.redisUrl) {
+  let store = await clusterStore(config.prefix);
+  if (!store && config.redisUrl) {
     // Fail fast while Redis is down instead of queueing: core degrades, then probes.
     redis = new Redis(config.redisUrl, {
       maxRetriesPerRequest: 1,
