@@ -25,12 +25,12 @@
  * - `GET {prefix}/fetch/users/:userId`: the same through `<request context>.fetch(...)`,
  *   answering Basiq's status and JSON body as they came;
  * - the framework's own error handling (Express: an error middleware `(err, req, res, next)`;
- *   Koa: `app.on('error')` after Koa's default handling; Nest: an exception filter) calls
- *   `options.onError(err)` with the error exactly as thrown, and answers a status of 500 or more
- *   for an error that carries no HTTP status of its own (and 400 or more for one that does);
+ *   Koa: `app.on('error')`; Nest: an exception filter) calls `options.onError(err)` with the error
+ *   exactly as thrown, and answers 500 for an error that carries no HTTP status of its own;
  *   Basiq errors are answered by the adapter's own Basiq error handling as an app mounts it
- *   (Express: `basiqErrorHandler()`; Koa: the `basiq()` middleware; Nest: `BasiqExceptionFilter`),
- *   so a data call Basiq refused answers 502 whatever Basiq's status.
+ *   (Express: `basiqErrorHandler()`; Koa: the `basiq()` middleware, which also emits them on
+ *   `app.on('error')`; Nest: `BasiqExceptionFilter`): core's `errorResponse`, byte for byte the
+ *   client-token route's error answers.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -83,6 +83,28 @@ export const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 const USER_HEADER = 'x-test-user';
 const ASYNC_HEADER = 'x-test-async';
 const THROW_HEADER = 'x-test-throw';
+
+/**
+ * The public message of every code these scenarios meet, fixed per code (README "Errors"): an
+ * adapter that let an error's own message through (it may hold operator detail) fails here.
+ */
+const PUBLIC_MESSAGES: Readonly<Record<string, string>> = {
+  unauthenticated: 'Sign in to get a Basiq client token.',
+  invalid_user_id: 'The user id must be 1 to 64 letters, digits or hyphens.',
+  token_budget_exhausted: 'Too many Basiq token requests right now; try again later.',
+  basiq_rate_limited: 'Basiq is rate limiting token requests; try again later.',
+  basiq_unavailable: 'Basiq is unavailable; try again later.',
+  basiq_timeout: 'Basiq did not answer in time.',
+  basiq_bad_response: 'Basiq gave an unexpected answer.',
+  basiq_api_error: 'Basiq refused the request.',
+};
+
+/**
+ * Whether an error answer carries `Retry-After`, as the README's errors table documents it:
+ * always for `token_budget_exhausted` and `basiq_rate_limited`; for `basiq_unavailable` and
+ * `basiq_access_denied` only when Basiq sent one (these scenarios' faults send none); never otherwise.
+ */
+type RetryAfter = 'present' | 'absent';
 
 /** Thrown by the suite's `resolveUserId` when asked to, to follow it into the framework's handler. */
 class SessionStoreDown extends Error {
@@ -168,16 +190,32 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
         expect(text.includes(secret), 'a secret leaked into a response').toBe(false);
     }
 
-    /** Checks one route error: status, `{error:{code,message}}` JSON and nothing secret. */
-    async function expectRouteError(res: Response, status: number, code: string): Promise<void> {
+    /** Neither the browser nor a proxy may keep it, and no ETag invites a 304 for it. */
+    function expectNeverCached(res: Response): void {
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('etag'), 'an ETag on an answer that must not be cached').toBeNull();
+    }
+
+    /**
+     * Checks one error answer, from the client-token route or an app route alike: the exact status
+     * and JSON body `{error:{code,message}}` with the code's public message, never cached, the
+     * documented `Retry-After`, and nothing secret.
+     */
+    async function expectErrorAnswer(
+      res: Response,
+      status: number,
+      code: string,
+      retryAfter: RetryAfter = 'absent',
+    ): Promise<void> {
       const text = await res.text();
       expect(res.status, text).toBe(status);
       expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
-      const body = JSON.parse(text) as { error: { code: unknown; message: unknown } };
-      expect(Object.keys(body)).toEqual(['error']);
-      expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
-      expect(body.error.code).toBe(code);
-      expect(typeof body.error.message).toBe('string');
+      const message = PUBLIC_MESSAGES[code];
+      expect(message, `a public message for ${code}`).toBeDefined();
+      expect(JSON.parse(text)).toStrictEqual({ error: { code, message } });
+      expectNeverCached(res);
+      if (retryAfter === 'present') expect(res.headers.get('retry-after') ?? '').toMatch(/^[1-9]\d*$/);
+      else expect(res.headers.get('retry-after')).toBeNull();
       await expectNoSecret(text);
     }
 
@@ -253,7 +291,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
         const res = await postClientToken(app.url, headers);
         const text = await res.text();
         expect(res.status, text).toBe(200);
-        expect(res.headers.get('cache-control')).toBe('no-store');
+        expectNeverCached(res);
         expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
         const body = JSON.parse(text) as { access_token: string; token_type: string; expires_in: number };
         expect(body.token_type).toBe('Bearer');
@@ -268,15 +306,19 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
 
     it('client-token route: 401 when no user is signed in', async () => {
       const app = await startApp();
-      await expectRouteError(await postClientToken(app.url), 401, 'unauthenticated');
-      await expectRouteError(await postClientToken(app.url, { [ASYNC_HEADER]: '1' }), 401, 'unauthenticated');
+      await expectErrorAnswer(await postClientToken(app.url), 401, 'unauthenticated');
+      await expectErrorAnswer(
+        await postClientToken(app.url, { [ASYNC_HEADER]: '1' }),
+        401,
+        'unauthenticated',
+      );
       expect(emulator.counters.tokenCalls).toBe(0);
     });
 
     it('client-token route: 400 for an invalid userId, before any /token call', async () => {
       const app = await startApp();
       for (const bad of ['not a user id', '../token', 'x'.repeat(65)]) {
-        await expectRouteError(
+        await expectErrorAnswer(
           await postClientToken(app.url, { [USER_HEADER]: bad }),
           400,
           'invalid_user_id',
@@ -293,25 +335,35 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       const callsBefore = emulator.counters.tokenCalls;
       const third = emulator.createUser({ email: 'b@example.com' }).id;
       const res = await postClientToken(app.url, { [USER_HEADER]: third });
-      expect(res.headers.get('retry-after') ?? '').toMatch(/^[1-9]\d*$/);
-      await expectRouteError(res, 429, 'token_budget_exhausted');
+      await expectErrorAnswer(res, 429, 'token_budget_exhausted', 'present');
       expect(emulator.counters.tokenCalls).toBe(callsBefore);
     });
 
     it('client-token route: 503 when Basiq keeps failing', async () => {
       const app = await startApp({ retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 } });
       emulator.injectFault({ path: '/token', status: 500, times: 10 });
-      await expectRouteError(
+      await expectErrorAnswer(
         await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
         503,
         'basiq_unavailable',
       );
     });
 
+    it('client-token route: 503 with Retry-After when Basiq throttles /token', async () => {
+      const app = await startApp({ retry: { retries: 0 } });
+      emulator.injectFault({ path: '/token', status: 429, headers: { 'retry-after': '7' }, times: 10 });
+      await expectErrorAnswer(
+        await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
+        503,
+        'basiq_rate_limited',
+        'present',
+      );
+    });
+
     it('client-token route: 504 when Basiq answers too slowly', async () => {
       const app = await startApp({ tokenTimeoutMs: 150, retry: { retries: 0 } });
       emulator.injectFault({ path: '/token', delayMs: 1_000, times: 10 });
-      await expectRouteError(
+      await expectErrorAnswer(
         await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
         504,
         'basiq_timeout',
@@ -321,7 +373,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
     it('client-token route: 502 when Basiq answers a malformed 200', async () => {
       const app = await startApp({ retry: { retries: 0 } });
       emulator.injectFault({ path: '/token', status: 200, body: { token_type: 'Bearer' }, times: 10 });
-      await expectRouteError(
+      await expectErrorAnswer(
         await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
         502,
         'basiq_bad_response',
@@ -346,33 +398,47 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
     it("passes a throwing resolveUserId to the framework's error handler", async () => {
       const app = await startApp();
       const res = await postClientToken(app.url, { [THROW_HEADER]: '1' });
-      expect(res.status).toBeGreaterThanOrEqual(500);
+      // The app's own error, answered by the app's own handling: no status of its own, so 500.
+      expect(res.status).toBe(500);
       await expectNoSecret(await res.text());
       expect(app.errors).toHaveLength(1);
       expect(app.errors[0]).toBeInstanceOf(SessionStoreDown);
       expect(emulator.counters.tokenCalls).toBe(0);
     });
 
-    it("passes a failing Basiq call from an app route to the framework's error handler", async () => {
+    it('answers a failing Basiq call from an app route as the client-token route answers', async () => {
       const app = await startApp({ retry: { retries: 0 } });
       // No server token to be had: a BasiqError with no HTTP status of its own.
       emulator.injectFault({ path: '/token', status: 503, times: 10 });
-      const down = await fetch(`${app.url}/users/${SEEDED_USER_ID}`);
-      expect(down.status).toBeGreaterThanOrEqual(500);
-      await expectNoSecret(await down.text());
+      await expectErrorAnswer(await fetch(`${app.url}/users/${SEEDED_USER_ID}`), 503, 'basiq_unavailable');
       expect(app.errors).toHaveLength(1);
       expect(app.errors[0]).toBeInstanceOf(BasiqError);
       expect(app.errors[0]).not.toBeInstanceOf(BasiqApiError);
       emulator.clearFaults();
-      // Basiq answers 404 for an unknown user: a BasiqApiError with Basiq's status, which the
-      // adapters' Basiq error handling answers as 502 (never Basiq's 4xx, the browser's to misread).
-      const missing = await fetch(`${app.url}/users/00000000-0000-0000-0000-000000000000`);
-      expect(missing.status).toBe(502);
-      await expectNoSecret(await missing.text());
+      // Basiq answers 404 for an unknown user: a BasiqApiError with Basiq's status, answered 502
+      // (never Basiq's 4xx, the browser's to misread).
+      await expectErrorAnswer(
+        await fetch(`${app.url}/users/00000000-0000-0000-0000-000000000000`),
+        502,
+        'basiq_api_error',
+      );
       expect(app.errors).toHaveLength(2);
       expect(app.errors[1]).toBeInstanceOf(BasiqApiError);
       // upstreamStatus: Koa rewrites an error's `status` to the one it answered.
       expect((app.errors[1] as BasiqApiError).upstreamStatus).toBe(404);
+    });
+
+    it('answers an app route with 503 and Retry-After when Basiq throttles /token', async () => {
+      const app = await startApp({ retry: { retries: 0 } });
+      emulator.injectFault({ path: '/token', status: 429, headers: { 'retry-after': '7' }, times: 10 });
+      await expectErrorAnswer(
+        await fetch(`${app.url}/users/${SEEDED_USER_ID}`),
+        503,
+        'basiq_rate_limited',
+        'present',
+      );
+      expect(app.errors).toHaveLength(1);
+      expect((app.errors[0] as BasiqError).code).toBe('basiq_rate_limited');
     });
   });
 }
