@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { BasiqClient } from '@basiq-token/core';
 import { toKoaError } from './koa-error.js';
+import { answerBasiqError, respond } from './respond.js';
 
 /** Options of the client-token route middleware. */
 export interface ClientTokenRouteOptions {
@@ -37,11 +38,9 @@ export function clientTokenRoute(client: BasiqClient, options: ClientTokenRouteO
     try {
       userId = await resolveUserId(ctx);
     } catch (error) {
+      if (answerBasiqError(ctx, client, error)) return;
       throw toKoaError(error);
     }
-    const route = await client.handleClientTokenRequest(userId);
-    ctx.status = route.status;
-    ctx.set(route.headers);
-    ctx.body = route.body;
+    respond(ctx, await client.handleClientTokenRequest(userId));
   };
 }

@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
-import { BasiqError, useClient } from '@basiq-token/core';
+import { useClient } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
 import { clientTokenRoute } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
-import { toKoaError } from './koa-error.js';
+import { answerBasiqError } from './respond.js';
 
 /** What `basiq()` adds to `ctx.state`; use it when your middleware types name their state. */
 export interface BasiqState {
@@ -31,9 +31,11 @@ export interface BasiqMiddleware extends Middleware {
 
 /**
  * Koa middleware that puts the Basiq client on `ctx.state.basiq`. Give it a `BasiqClient`, or
- * `BasiqOptions` to have it create (and own) one. Basiq errors thrown by later middleware get
- * the `status`, `expose` and `headers` of core's `errorResponse`, which Koa's error handling
- * reads (see `toKoaError`).
+ * `BasiqOptions` to have it create (and own) one. Mount it before your routes (app-wide or on a
+ * router): a Basiq error thrown by what follows it is answered as the client-token route answers
+ * errors, with core's `errorResponse` (its status, JSON `{error:{code,message}}` with a fixed
+ * public message, `Cache-Control: no-store`, `Retry-After` where waiting helps; a data call Basiq
+ * refused is 502), and still emitted on `app.on('error')`. Other errors pass on untouched.
  */
 export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware {
   const { client, owned } = useClient(clientOrOptions);
@@ -43,8 +45,10 @@ export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddlew
     try {
       await next();
     } catch (error) {
-      // Only Basiq's own errors: the app's errors are the app's to shape.
-      throw error instanceof BasiqError ? toKoaError(error) : error;
+      // Here rather than in a separate error middleware: this one already wraps every route that
+      // can reach Basiq, so no app can forget to mount it. Only Basiq's own errors: the app's
+      // errors are the app's to shape.
+      if (!answerBasiqError(ctx, client, error)) throw error;
     }
   };
   return Object.assign(middleware, {

@@ -76,33 +76,44 @@ describe('@basiq-token/koa basiq()', () => {
     expect(() => clientTokenRoute(client, {} as never)).toThrow(TypeError);
   });
 
-  it("gives Basiq errors from later middleware Koa's status and expose, and leaves app errors alone", async () => {
+  it('answers Basiq errors from later middleware with core’s JSON, emits them, and leaves app errors alone', async () => {
     const client = newClient();
     const app = new Koa();
     const errors: unknown[] = [];
     app.on('error', (error: unknown) => errors.push(error));
     app.use(basiq(client));
     app.use((ctx) => {
-      if (ctx.path === '/basiq') throw new BasiqTokenError('basiq_timeout', 'Basiq did not answer in time');
+      ctx.set('ETag', '"stale"');
+      if (ctx.path === '/basiq') throw new BasiqTokenError('basiq_timeout', 'Basiq took 2000 ms on /token');
       throw new Error('app bug');
     });
     const basiqFailure = await request(app.callback()).get('/basiq');
     expect(basiqFailure.status).toBe(504);
-    expect(basiqFailure.text).not.toContain('did not answer');
+    expect(basiqFailure.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(basiqFailure.body).toStrictEqual({
+      error: { code: 'basiq_timeout', message: 'Basiq did not answer in time.' },
+    });
+    expect(basiqFailure.headers['cache-control']).toBe('no-store');
+    // What the failed middleware set does not survive into the error answer, as with Koa's own.
+    expect(basiqFailure.headers.etag).toBeUndefined();
     const appFailure = await request(app.callback()).get('/app');
     expect(appFailure.status).toBe(500);
+    expect(appFailure.text).toBe('Internal Server Error');
     expect(errors).toHaveLength(2);
-    // Koa itself sets `status` on what it handles; `expose` would only come from us.
-    expect('expose' in (errors[1] as object)).toBe(false);
+    expect(errors[0]).toBeInstanceOf(BasiqTokenError);
+    // The app's error logging sees what was answered; `expose` only ever comes from us.
+    expect((errors[0] as { status: number; expose: boolean }).status).toBe(504);
     expect((errors[0] as { expose: boolean }).expose).toBe(false);
+    expect('expose' in (errors[1] as object)).toBe(false);
   });
+
   it('answers a data call Basiq refused with 502 and core’s headers, never Basiq’s 401/403 or detail', async () => {
     const client = newClient();
     const app = new Koa();
     app.silent = true;
     app.use(basiq(client));
     app.use((ctx) => {
-      if (ctx.path === '/budget') throw new BasiqRateLimitError('over', { retryAfterMs: 2_000 });
+      if (ctx.path === '/budget') throw new BasiqRateLimitError('over: 1500/1500', { retryAfterMs: 2_000 });
       const status = Number(ctx.path.slice(1));
       throw new BasiqApiError(status, {
         data: [{ code: 'invalid-authorization-token', detail: 'Invalid authorization token' }],
@@ -112,10 +123,41 @@ describe('@basiq-token/koa basiq()', () => {
       const res = await request(app.callback()).get(`/${status}`);
       expect(res.status).toBe(502);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.text).toBe('Bad Gateway');
+      expect(res.body).toStrictEqual({
+        error: { code: 'basiq_api_error', message: 'Basiq refused the request.' },
+      });
     }
+    // A 4xx too is the fixed public message, never the error's own (its figures are the operator's).
     const budget = await request(app.callback()).get('/budget');
     expect([budget.status, budget.headers['retry-after']]).toEqual([429, '2']);
+    expect(budget.body).toStrictEqual({
+      error: {
+        code: 'token_budget_exhausted',
+        message: 'Too many Basiq token requests right now; try again later.',
+      },
+    });
+  });
+
+  it('answers a Basiq error from resolveUserId with core’s JSON, even without basiq() around the route', async () => {
+    const client = newClient();
+    const app = new Koa();
+    app.silent = true;
+    app.use(
+      clientTokenRoute(client, {
+        resolveUserId: () => {
+          throw new BasiqTokenError('basiq_unavailable', 'Basiq answered 503', { retryAfterMs: 3_000 });
+        },
+      }),
+    );
+    const res = await request(app.callback()).post('/');
+    expect([res.status, res.headers['retry-after'], res.headers['cache-control']]).toEqual([
+      503,
+      '3',
+      'no-store',
+    ]);
+    expect(res.body).toStrictEqual({
+      error: { code: 'basiq_unavailable', message: 'Basiq is unavailable; try again later.' },
+    });
   });
 });
 
