@@ -38,5 +38,12 @@ export function sendRouteResponse(
 ): void {
   const adapter = adapterHost.httpAdapter;
   for (const [name, value] of Object.entries(answer.headers)) adapter.setHeader(response, name, value);
+  if (adapter.getType() === 'express') {
+    // Not reply(): on Express it goes through res.json, which adds an ETag, and so a 304 for an
+    // answer that must never be cached. Fastify adds none, and its reply keeps its hooks.
+    adapter.status(response, answer.status);
+    adapter.end(response, JSON.stringify(answer.body));
+    return;
+  }
   adapter.reply(response, answer.body, answer.status);
 }
