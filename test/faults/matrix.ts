@@ -56,8 +56,8 @@ export type AppResult =
       /** For a `BasiqApiError`: Basiq's status (its `upstreamStatus`) and error code. */
       upstream?: { status: number; basiqCode: string };
       /**
-       * What core's `errorResponse(error)` makes of it: what Nest's `BasiqExceptionFilter` and
-       * Express's `basiqErrorHandler()` send, and the status Koa's `toKoaError` gives it.
+       * What core's `errorResponse(error)` makes of it: what Nest's `BasiqExceptionFilter`,
+       * Express's `basiqErrorHandler()` and Koa's `basiq()` middleware send.
        */
       answer: { status: number; code: string };
     };
