@@ -3,7 +3,7 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from 'e
 import { buildConsentUrl, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq } from '@basiq-token/express';
-import { DEMO_USER_HEADER, basiqAnswerOf, demoUserId } from '@basiq-token/example-shared';
+import { DEMO_USER_HEADER, basiqAnswerOf, demoUserId, localHostOnly } from '@basiq-token/example-shared';
 
 import { DEMO_PAGE_CSP, DEMO_SCRIPT, demoPageHtml } from './demo-page.js';
 
@@ -31,6 +31,8 @@ export function createApp({
   const page = demoPageHtml(consentBaseUrl);
   const app = express();
   app.disable('x-powered-by');
+  // Before everything else: only requests addressed to this server's own address (DNS rebinding).
+  app.use(localHostOnly);
   const basiqMiddleware = basiq(client);
   app.use(basiqMiddleware);
 

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq } from '@basiq-token/koa';
-import { DEMO_USER_HEADER, basiqAnswerOf, demoUserId } from '@basiq-token/example-shared';
+import { DEMO_USER_HEADER, basiqAnswerOf, demoUserId, localHostOnlyKoa } from '@basiq-token/example-shared';
 
 import { BodyError, readJson } from './read-json.js';
 
@@ -42,6 +42,8 @@ export function createApp({ client, logger = console }: AppOptions): Koa {
     relay(ctx, await answerOf(ctx.state.basiq.http.post('/users', fields)));
   });
 
+  // Before everything else: only requests addressed to this server's own address (DNS rebinding).
+  app.use(localHostOnlyKoa);
   app.use(async (ctx, next) => {
     try {
       await next();

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { BasiqModuleOptions } from '@basiq-token/nestjs';
+import { localHostOnly } from '@basiq-token/example-shared';
 import { AppModule } from './app.module.js';
 
 export { AppModule } from './app.module.js';
@@ -30,6 +31,9 @@ export async function createApp({
     },
   );
   app.disable('x-powered-by');
+  // Before Nest's routes (registered by init): only requests addressed to this server's own
+  // address (DNS rebinding).
+  app.use(localHostOnly);
   await app.init();
   return app;
 }

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
-import { loadDemoEnv, runDemo } from '@basiq-token/example-shared';
+import { exitOnDemoEnvError, loadDemoEnv, runDemo } from '@basiq-token/example-shared';
 import { createApp } from './app.js';
 
 // The environment first: without BASIQ_API_KEY this starts the emulator and says so.
-const env = await loadDemoEnv();
+const env = await loadDemoEnv().catch(exitOnDemoEnvError);
 const app = await createApp({ basiq: env.basiq });
 
 // Our own signal handling (in runDemo) rather than app.enableShutdownHooks(): Nest re-raises

@@ -1,0 +1,10 @@
+export { getBasiqClient, closeBasiqClients } from './client-cache.js';
+export type { NextClientSource } from './client-cache.js';
+export { clientTokenRouteHandlers } from './app-router.js';
+export type {
+  NextClientTokenRouteHandlers,
+  NextClientTokenRouteOptions,
+  NextRouteHandler,
+} from './app-router.js';
+export { pagesClientTokenRoute } from './pages-router.js';
+export type { PagesApiRoute, PagesClientTokenRouteOptions } from './pages-router.js';
