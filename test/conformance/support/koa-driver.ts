@@ -13,12 +13,21 @@ export function koaDriver(KoaApp: typeof Koa, { router }: { router: boolean }): 
   return {
     async start({ client, resolveUserId, prefix = '', onError }) {
       const app = new KoaApp();
-      // Koa's default error handling answers; this listener is where errors surface.
-      app.on('error', (error: unknown) => onError(error));
+      app.silent = true;
       const middleware = basiq(client);
+      // Inside basiq(), so every error is recorded as thrown before basiq() answers Basiq's and
+      // Koa's default handling the rest.
+      const record: Koa.Middleware = async (_ctx, next) => {
+        try {
+          await next();
+        } catch (error) {
+          onError(error);
+          throw error;
+        }
+      };
       if (router) {
         const routes = new Router({ prefix });
-        routes.use(middleware);
+        routes.use(middleware, record);
         routes.post('/client-token', middleware.clientTokenRoute({ resolveUserId }));
         routes.get('/users/:userId', async (ctx) => {
           ctx.body = (await getUser(ctx.state.basiq, ctx.params.userId ?? '')).data;
@@ -31,6 +40,7 @@ export function koaDriver(KoaApp: typeof Koa, { router }: { router: boolean }): 
         app.use(routes.routes());
       } else {
         app.use(middleware);
+        app.use(record);
         app.use(middleware.clientTokenRoute({ resolveUserId, path: `${prefix}/client-token` }));
         const users = new RegExp(`^${prefix}(/fetch)?/users/([^/]+)$`);
         app.use(async (ctx, next) => {
