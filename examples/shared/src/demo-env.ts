@@ -26,9 +26,16 @@ export interface DemoEnv {
 
 const BASIQ_PRODUCTION = 'https://au-api.basiq.io';
 
+/** The environment cannot start the demo: `main` prints the message (one line) and exits 1. */
+export class DemoEnvError extends Error {
+  override name = 'DemoEnvError';
+}
+
 /**
  * The examples' environment contract: BASIQ_API_KEY, BASIQ_API_URL, PORT, REDIS_URL.
- * Without BASIQ_API_KEY, starts the Basiq emulator in this process and says so first.
+ * Without BASIQ_API_KEY, starts the Basiq emulator in this process and says so first. Rejects
+ * with a {@link DemoEnvError} when the environment cannot work (a bad PORT; BASIQ_API_KEY set
+ * but empty beside BASIQ_API_URL).
  */
 export async function loadDemoEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -36,8 +43,14 @@ export async function loadDemoEnv(
 ): Promise<DemoEnv> {
   const port = parsePort(env.PORT);
   let emulator: BasiqEmulator | undefined;
-  let apiKey = env.BASIQ_API_KEY;
+  let apiKey = env.BASIQ_API_KEY?.trim() ? env.BASIQ_API_KEY : undefined;
   let baseUrl = env.BASIQ_API_URL || BASIQ_PRODUCTION;
+  // A key meant for BASIQ_API_URL but lost on the way (an empty secret, a blank .env line) must
+  // not quietly turn into a demo on the emulator.
+  if (apiKey === undefined && env.BASIQ_API_KEY !== undefined && env.BASIQ_API_URL)
+    throw new DemoEnvError(
+      'BASIQ_API_KEY is set but empty while BASIQ_API_URL is set: set BASIQ_API_KEY to your Basiq API key, or unset both to use the local emulator',
+    );
   if (!apiKey) {
     emulator = await startEmulator();
     apiKey = emulator.apiKey;
@@ -74,6 +87,16 @@ function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 3000;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, got "${value}"`);
+    throw new DemoEnvError(`PORT must be a port number, got "${value}"`);
   return port;
+}
+
+/**
+ * For `main`: a {@link DemoEnvError} is a misconfiguration, printed as one line (no stack) before
+ * exiting 1; anything else is rethrown.
+ */
+export function exitOnDemoEnvError(error: unknown): never {
+  if (!(error instanceof DemoEnvError)) throw error;
+  console.error(`Cannot start: ${error.message}`);
+  process.exit(1);
 }

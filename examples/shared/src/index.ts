@@ -1,4 +1,6 @@
-export { DEMO_USER_HEADER, demoUserId, loadDemoEnv } from './demo-env.js';
+export { DEMO_USER_HEADER, DemoEnvError, demoUserId, exitOnDemoEnvError, loadDemoEnv } from './demo-env.js';
+export { localHostOnly, localHostOnlyKoa, misdirectedAnswer } from './host-check.js';
+export type { KoaLikeContext, MisdirectedAnswer } from './host-check.js';
 export type { DemoEnv } from './demo-env.js';
 export { runDemo, listening, closeServer } from './run-demo.js';
 export type { RunDemoOptions } from './run-demo.js';

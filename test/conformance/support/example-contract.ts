@@ -196,7 +196,7 @@ export function runExampleContract(name: string, example: ExampleUnderTest): voi
 }
 
 /** A running example `main` (a child process). */
-interface MainProcess {
+export interface MainProcess {
   url: string;
   emulatorUrl: string;
   output(): { stdout: string; stderr: string };
@@ -206,7 +206,7 @@ interface MainProcess {
 }
 
 /** Starts `main` from its TypeScript sources and waits for the URL it prints. */
-async function startMain(main: string, extraEnv: Record<string, string>): Promise<MainProcess> {
+export async function startMain(main: string, extraEnv: Record<string, string>): Promise<MainProcess> {
   const env = tsxChildEnv({ PORT: '0', ...extraEnv });
   const proc: ChildProcessByStdio<null, Readable, Readable> = spawn(
     process.execPath,
