@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tsxChildEnv } from '../support/tsx-env.js';
 import type {
   BurstResult,
   ClientTokensResult,
@@ -24,12 +25,12 @@ export class Instance {
   readonly ready: Promise<void>;
 
   /** `env` is added to the child's environment (e.g. `REDIS_CLUSTER_NODES`, read by instance.ts). */
-  constructor(env: NodeJS.ProcessEnv = {}) {
+  constructor(env: Record<string, string> = {}) {
     // tsx resolves `@basiq-token/*` to the TypeScript sources through tsconfig.json's
     // paths, so the children run the same code as the test, without a build.
     this.#child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: root,
-      env: { ...process.env, ...env, TSX_TSCONFIG_PATH: `${root}tsconfig.json` },
+      env: tsxChildEnv(env),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const collect = (chunk: Buffer) => {
@@ -107,7 +108,10 @@ export class Instance {
 }
 
 /** Starts `n` instances (instance `i` with `env(i)` added to its environment) and waits until every one is ready. */
-export async function startFleet(n: number, env?: (i: number) => NodeJS.ProcessEnv): Promise<Instance[]> {
+export async function startFleet(
+  n: number,
+  env?: (i: number) => Record<string, string>,
+): Promise<Instance[]> {
   const fleet = Array.from({ length: n }, (_, i) => new Instance(env?.(i)));
   try {
     await Promise.all(fleet.map((i) => i.ready));
