@@ -46,6 +46,12 @@ const CONTROL_ROUTES: Record<string, ControlHandler> = {
     }
     return json(200, emu.createUser(input as CreateUserFields));
   },
+  'POST /consent-redirect-url': (emu, parse) => {
+    const { url } = parse() as { url?: unknown };
+    if (url !== null && typeof url !== 'string') throw new TypeError('Send {"url": "…"} or {"url": null}');
+    emu.setConsentRedirectUrl(url ?? undefined);
+    return OK;
+  },
   'GET /info': (emu) => json(200, { url: emu.url, port: emu.port, apiKey: emu.apiKey }),
 };
 

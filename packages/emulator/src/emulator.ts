@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { BankStore } from './bank.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { basiqErrors } from './errors.js';
 import { FaultQueue, Sleepers, playFault } from './faults.js';
@@ -24,6 +25,13 @@ function checkLifetime(seconds: unknown): number {
     throw new RangeError('The token lifetime must be a whole number of seconds, 0 or more');
   }
   return seconds;
+}
+
+function checkRedirectUrl(url: unknown): string | undefined {
+  if (url === undefined) return undefined;
+  if (typeof url !== 'string') throw new TypeError('consentRedirectUrl must be a string');
+  new URL(url); // throws when malformed
+  return url;
 }
 
 /** The server and the public controls; what each route answers lives in `handlers/`. */
@@ -55,10 +63,13 @@ class Emulator implements BasiqEmulator {
     const now = opts.now ?? Date.now;
     const rate = new RateWindow(opts.rateLimit?.limit, opts.rateLimit?.windowMs, now);
     this.host = opts.host ?? '127.0.0.1';
-    const consentRedirectUrl = opts.consentRedirectUrl;
-    if (consentRedirectUrl !== undefined) new URL(consentRedirectUrl); // throws when malformed
+    const consentRedirectUrl = checkRedirectUrl(opts.consentRedirectUrl);
     const users = new UserStore();
-    if (opts.seedUsers ?? true) users.seed();
+    const bank = new BankStore(now);
+    if (opts.seedUsers ?? true) {
+      users.seed();
+      bank.seed();
+    }
 
     const ownUrl = () => this.url; // read late: the port is known only once listening
     this.world = {
@@ -72,6 +83,7 @@ class Emulator implements BasiqEmulator {
       rate,
       rateRetryAfter: opts.rateLimit?.retryAfter ?? false,
       users,
+      bank,
       consentRedirectUrl,
     };
 
@@ -114,6 +126,10 @@ class Emulator implements BasiqEmulator {
 
   setTokenLifetime(seconds: number): void {
     this.world.tokenLifetimeSec = checkLifetime(seconds);
+  }
+
+  setConsentRedirectUrl(url: string | undefined): void {
+    this.world.consentRedirectUrl = checkRedirectUrl(url);
   }
 
   injectFault(fault: Fault): void {

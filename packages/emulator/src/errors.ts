@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
 
 /** One item of a Basiq error list (`data[]`). Keys are only present when Basiq sends them. */
 export interface BasiqErrorItem {
@@ -192,6 +191,39 @@ export const basiqErrors = {
       source: bodyParam(parameter),
     }),
 
+  // ---- accounts, transactions, jobs ----
+  accountNotFound: () =>
+    answer(404, {
+      type: 'error',
+      code: 'resource-not-found',
+      title: 'Requested resource is not found',
+      detail: 'Requested account does not exist.',
+    }),
+  jobNotFound: () =>
+    answer(404, {
+      type: 'error',
+      code: 'resource-not-found',
+      title: 'Requested resource is not found',
+      detail: 'Requested job does not exist.',
+    }),
+  /** data.yml's "Invalid Filters" example. */
+  invalidFilter: () =>
+    answer(400, {
+      type: 'error',
+      code: 'parameter-not-valid',
+      title: 'Parameter value is not valid',
+      detail: 'The provided filter parameter is in invalid format or unsupported',
+      source: { parameter: 'filter' },
+    }),
+  queryParameterNotValid: (parameter: string, detail: string) =>
+    answer(400, {
+      type: 'error',
+      code: 'parameter-not-valid',
+      title: 'Parameter value is not valid',
+      detail,
+      source: { parameter },
+    }),
+
   // ---- generic ----
   invalidJson: () =>
     answer(400, {
@@ -231,55 +263,3 @@ export const basiqErrors = {
       detail: 'Internal server error',
     }),
 };
-
-/**
- * The body a fault answers with when it names a status but no body: a Basiq-style error fitting the
- * status (the wording of FACTS.md's /token table where it has a row for it).
- */
-export function defaultFaultBody(status: number): unknown {
-  switch (status) {
-    case 400:
-      return errorList({
-        type: 'error',
-        code: 'parameter-not-valid',
-        title: NOT_VALID,
-        detail: 'Invalid request',
-      });
-    case 401:
-      return basiqErrors.invalidToken().body;
-    case 403:
-      return errorList({
-        type: 'error',
-        code: 'forbidden-access',
-        title: 'Forbidden Access',
-        detail: 'Invalid request',
-        source: {},
-      });
-    case 404:
-      return errorList({
-        type: 'error',
-        code: 'resource-not-found',
-        title: 'Requested resource is not found',
-        detail: 'Resource not found.',
-      });
-    case 429:
-      return basiqErrors.tooManyRequests().body;
-    case 500:
-      return basiqErrors.internal().body;
-    case 503:
-      return errorList({
-        type: 'error',
-        code: 'service-unavailable',
-        title: 'Service Unavailable',
-        detail: 'Service is currently unavailable',
-      });
-    default: {
-      const text = STATUS_CODES[status] ?? 'Error';
-      const code = text
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '');
-      return errorList({ type: 'error', code: code || 'error', title: text, detail: text });
-    }
-  }
-}

@@ -1,6 +1,58 @@
-import type { ServerResponse } from 'node:http';
-import { defaultFaultBody } from './errors.js';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { basiqErrors, errorList } from './errors.js';
 import type { Fault } from './types.js';
+
+/**
+ * The body a fault answers with when it names a status but no body: a Basiq-style error fitting the
+ * status (the wording of FACTS.md's /token table where it has a row for it).
+ */
+export function defaultFaultBody(status: number): unknown {
+  switch (status) {
+    case 400:
+      return errorList({
+        type: 'error',
+        code: 'parameter-not-valid',
+        title: 'Required parameter not valid',
+        detail: 'Invalid request',
+      });
+    case 401:
+      return basiqErrors.invalidToken().body;
+    case 403:
+      return errorList({
+        type: 'error',
+        code: 'forbidden-access',
+        title: 'Forbidden Access',
+        detail: 'Invalid request',
+        source: {},
+      });
+    case 404:
+      return errorList({
+        type: 'error',
+        code: 'resource-not-found',
+        title: 'Requested resource is not found',
+        detail: 'Resource not found.',
+      });
+    case 429:
+      return basiqErrors.tooManyRequests().body;
+    case 500:
+      return basiqErrors.internal().body;
+    case 503:
+      return errorList({
+        type: 'error',
+        code: 'service-unavailable',
+        title: 'Service Unavailable',
+        detail: 'Service is currently unavailable',
+      });
+    default: {
+      const text = STATUS_CODES[status] ?? 'Error';
+      const code = text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
+      return errorList({ type: 'error', code: code || 'error', title: text, detail: text });
+    }
+  }
+}
 
 const FAULT_FIELDS = ['path', 'times', 'status', 'body', 'rawBody', 'headers', 'delayMs', 'reset'];
 

@@ -1,7 +1,13 @@
+import { getAccount } from './handlers/account.js';
+import { listAccounts } from './handlers/accounts.js';
 import { getConsentPage } from './handlers/consent-page.js';
+import { listConsents } from './handlers/consents.js';
 import { createUser } from './handlers/create-user.js';
 import { getUser } from './handlers/get-user.js';
+import { listInstitutions } from './handlers/institutions.js';
+import { getJob } from './handlers/job.js';
 import { postToken } from './handlers/token.js';
+import { listTransactions } from './handlers/transactions.js';
 import { safeDecode } from './http.js';
 import type { Handler } from './world.js';
 
@@ -19,6 +25,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/token', handler: postToken },
   { method: 'POST', path: '/users', handler: createUser },
   { method: 'GET', path: '/users/{userId}', handler: getUser },
+  { method: 'GET', path: '/users/{userId}/accounts', handler: listAccounts },
+  { method: 'GET', path: '/users/{userId}/accounts/{accountId}', handler: getAccount },
+  { method: 'GET', path: '/users/{userId}/transactions', handler: listTransactions },
+  { method: 'GET', path: '/users/{userId}/consents', handler: listConsents },
+  { method: 'GET', path: '/jobs/{jobId}', handler: getJob },
+  { method: 'GET', path: '/institutions', handler: listInstitutions },
   { method: 'GET', path: '/consent/home', handler: getConsentPage },
   { method: 'GET', path: '/consent', handler: getConsentPage, key: 'GET /consent/home' },
 ];

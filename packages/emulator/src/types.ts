@@ -18,11 +18,15 @@ export interface EmulatorOptions {
   rateLimit?: { limit?: number; windowMs?: number; retryAfter?: boolean };
   /** Clock (epoch ms) for token iat/exp, expiry checks and the rate window; default Date.now. */
   now?: () => number;
-  /** Default true: the user of Basiq's getUser sample (id 8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5) exists. */
+  /**
+   * Default true: the user of Basiq's getUser sample (`SEED_USER_ID`) exists, with its accounts
+   * (`SEED_ACCOUNT_IDS`), transactions, a finished job (`SEED_JOB_ID`) and a consent (`SEED_CONSENT_ID`).
+   */
   seedUsers?: boolean;
   /**
    * Where the stand-in Consent UI's "finish" link sends the browser (with `?jobIds=…&state=…`), like
-   * the redirect URL set in Basiq's dashboard. Without it the page has no such link.
+   * the redirect URL set in Basiq's dashboard. Without it the page has no such link. Change it later
+   * with `setConsentRedirectUrl()`.
    */
   consentRedirectUrl?: string;
 }
@@ -96,4 +100,9 @@ export interface BasiqEmulator {
   /** Zeroes the counters (in place: held references stay live). */
   resetCounters(): void;
   createUser(fields: CreateUserFields): { id: string };
+  /**
+   * Where the Consent UI stand-in's "finish" link goes from now on (`undefined`: no link), for a test
+   * that learns its app's URL only after the emulator started. Throws on a malformed URL.
+   */
+  setConsentRedirectUrl(url: string | undefined): void;
 }

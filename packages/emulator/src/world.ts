@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { BankStore } from './bank.js';
 import type { Reply } from './http.js';
 import type { TokenAuthority } from './jwt.js';
 import type { RateWindow } from './rate-window.js';
@@ -26,7 +27,9 @@ export interface World {
   readonly rate: RateWindow;
   readonly rateRetryAfter: boolean;
   readonly users: UserStore;
-  readonly consentRedirectUrl: string | undefined;
+  readonly bank: BankStore;
+  /** Where the Consent UI stand-in's "finish" link goes; set by option, method or control API. */
+  consentRedirectUrl: string | undefined;
 }
 
 export type Handler = (request: HandlerRequest, world: World) => Reply | Promise<Reply>;

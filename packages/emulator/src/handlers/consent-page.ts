@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { CONSENT_ACTIONS, consentErrorPage, consentPage } from '../consent.js';
 import { html, type Reply } from '../http.js';
 import type { HandlerRequest, World } from '../world.js';
@@ -26,17 +25,23 @@ export async function getConsentPage(request: HandlerRequest, world: World): Pro
     );
   }
   const param = (name: string) => query.get(name) ?? undefined;
+  const institutionId = param('institutionId');
+  // No bank to wait on: the job the redirect names is finished by the time the app asks for it.
+  const job = world.bank.completeConsent(
+    check.userId,
+    institutionId !== undefined && /^[A-Z]{2}\d{5}$/.test(institutionId) ? institutionId : undefined,
+  );
   return html(
     200,
     consentPage({
       userId: check.userId,
       action: action || undefined,
       state: param('state'),
-      institutionId: param('institutionId'),
+      institutionId,
       connectionId: param('connectionId'),
       expiresAt: new Date(check.exp * 1000),
       redirectUrl: world.consentRedirectUrl,
-      jobId: randomUUID(),
+      jobId: job.id,
     }),
   );
 }
