@@ -1,0 +1,6 @@
+export { basiqFastify, basiqFastify as default } from './plugin.js';
+export type { BasiqPluginOptions, BasiqPluginExtras } from './plugin.js';
+export type { ClientTokenRouteOptions } from './client-token-route.js';
+export { basiqErrorHandler } from './error-handler.js';
+export type { BasiqErrorHandlerOptions, FastifyErrorHandler } from './error-handler.js';
+export type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
