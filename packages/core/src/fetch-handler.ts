@@ -1,7 +1,8 @@
 import type { BasiqClient } from './client.js';
 import { validateClientTokenRouteOptions } from './route-options.js';
 import type { ClientTokenRouteOptions } from './route-options.js';
-import type { ClientTokenBody, RouteResponse } from './types.js';
+import { routeBodyText } from './route.js';
+import type { RouteResponse } from './types.js';
 
 /**
  * The client-token route over the Fetch API: what Next.js route handlers, Hono, Bun, Deno and
@@ -85,11 +86,7 @@ export function routeResponseToFetch(answer: RouteResponse, body: 'object' | 'to
 }
 
 function toResponse(answer: RouteResponse, form: 'object' | 'token'): Response {
-  const payload =
-    form === 'token' && answer.status === 200 && 'access_token' in answer.body
-      ? (answer.body as ClientTokenBody).access_token
-      : answer.body;
-  return json(answer.status, answer.headers, payload);
+  return new Response(routeBodyText(answer, form), { status: answer.status, headers: answer.headers });
 }
 
 function json(status: number, headers: Record<string, string>, payload: unknown): Response {

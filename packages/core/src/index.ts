@@ -19,7 +19,7 @@ export {
   toBasiqApiError,
 } from './http/index.js';
 export type { HttpOptions } from './http/index.js';
-export { clientTokenRoute, errorResponse } from './route.js';
+export { clientTokenRoute, errorResponse, routeBodyText } from './route.js';
 export { createClientTokenFetchHandler, routeResponseToFetch } from './fetch-handler.js';
 export type { ClientTokenFetchHandler, ClientSource } from './fetch-handler.js';
 export {

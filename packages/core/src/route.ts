@@ -1,6 +1,7 @@
 import { BasiqApiError, BasiqError, BasiqInputError } from './errors.js';
 import type { BasiqErrorCode } from './errors.js';
-import type { ClientToken, Logger, RouteResponse } from './types.js';
+import type { ClientTokenBodyForm } from './route-options.js';
+import type { ClientToken, ClientTokenBody, Logger, RouteResponse } from './types.js';
 import { validateUserId } from './user-id.js';
 
 // Never cached by the browser or any proxy in between: the body holds a bearer token, and
@@ -105,6 +106,20 @@ export async function clientTokenRoute(
       expires_in: Math.max(0, Math.floor(token.expiresIn)),
     },
   };
+}
+
+/**
+ * The body of the route's answer as the JSON text to send, in the form the app chose (its
+ * `body` route option): with `'token'` a success is the bare token as a JSON string; otherwise,
+ * and for every error, the body as it is. Adapters send this text as is (never through a
+ * framework's JSON helper, which may add an ETag).
+ */
+export function routeBodyText(answer: RouteResponse, form: ClientTokenBodyForm = 'object'): string {
+  const payload =
+    form === 'token' && answer.status === 200 && 'access_token' in answer.body
+      ? (answer.body as ClientTokenBody).access_token
+      : answer.body;
+  return JSON.stringify(payload);
 }
 
 /**
