@@ -3,9 +3,15 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from 'e
 import { buildConsentUrl, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq } from '@basiq-token/express';
-import { DEMO_USER_HEADER, basiqAnswerOf, demoUserId, localHostOnly } from '@basiq-token/example-shared';
-
-import { DEMO_PAGE_CSP, DEMO_SCRIPT, demoPageHtml } from './demo-page.js';
+import {
+  DEMO_PAGE_CSP,
+  DEMO_SCRIPT,
+  DEMO_USER_HEADER,
+  basiqAnswerOf,
+  demoPageHtml,
+  demoUserId,
+  localHostOnly,
+} from '@basiq-token/example-shared';
 
 /** What the demo app is made of. */
 export interface AppOptions {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
 import { createApp } from '../src/app.js';
-import { DEMO_SCRIPT, SEEDED_DEMO_USER_ID } from '../src/demo-page.js';
+import { DEMO_SCRIPT, SEEDED_DEMO_USER_ID } from '@basiq-token/example-shared';
 
 const silent = { warn: () => undefined, error: () => undefined };
 

@@ -1,5 +1,5 @@
 /**
- * The browser demo: a page where a demo user signs in, presses "Connect your bank", and gets a
+ * The browser demo (the same in every example): a page where a demo user signs in, presses "Connect your bank", and gets a
  * link to Basiq's Consent UI built from a CLIENT_ACCESS token. No build step and no external
  * assets: the HTML and its script are served from these strings.
  */

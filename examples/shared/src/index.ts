@@ -6,3 +6,4 @@ export { runDemo, listening, closeServer } from './run-demo.js';
 export type { RunDemoOptions } from './run-demo.js';
 export { basiqAnswerOf } from './basiq-answer.js';
 export type { BasiqAnswer } from './basiq-answer.js';
+export { DEMO_PAGE_CSP, DEMO_SCRIPT, SEEDED_DEMO_USER_ID, demoPageHtml } from './demo-page.js';
