@@ -1,16 +1,14 @@
 import { LRUCache } from 'lru-cache';
+import { fetchOncePerFleet } from './fleet-flight.js';
+import type { SafeLogger } from './logger.js';
 import type { Sealer } from './sealing.js';
 import type { Redactor } from './secrets.js';
 import type { TokenStore } from './store.js';
+import { openTokenRecord, sealTokenRecord } from './stored-token.js';
+import type { TokenRecord as Entry } from './stored-token.js';
 import type { TokenFetcher } from './token-fetcher.js';
 import type { ClientToken, Clock } from './types.js';
 import { validateUserId } from './user-id.js';
-
-interface Entry {
-  token: string;
-  issuedAt: number;
-  expiresAt: number;
-}
 
 export interface ClientTokenOptions {
   fetcher: TokenFetcher;
@@ -18,15 +16,23 @@ export interface ClientTokenOptions {
   store: TokenStore | undefined;
   sealer: Sealer;
   clock: Clock;
+  logger: SafeLogger;
   redactor: Redactor;
   maxEntries: number;
   minRemainingMs: number;
+  /** How long a user's fetch lock is held at most (a crashed holder frees it after this). */
+  lockTtlMs: number;
+  /** Aborts polling when the client closes. */
+  signal: AbortSignal;
 }
 
 /**
  * CLIENT_ACCESS tokens, one per Basiq user, reused while enough lifetime remains so that a
  * busy sign-in page does not spend the `/token` budget. In-process LRU in front of the
- * (sealed) store; one `/token` call per user at a time.
+ * (sealed) store; one `/token` call per user at a time: in the process (one flight per user)
+ * and, with a shared store, across the fleet (a lock per user, keyed by the user's pseudonym;
+ * the other instances read the holder's token from the store). Different users never wait on
+ * each other.
  */
 export class ClientTokenManager {
   readonly #o: ClientTokenOptions;
@@ -72,34 +78,51 @@ export class ClientTokenManager {
   }
 
   async #load(userId: string): Promise<Entry> {
-    const { store, sealer, fetcher, clock } = this.#o;
-    const key = sealer.key(`client:${sealer.pseudonym(userId)}`);
-    const stored = store ? this.#read(key, await store.get(key)) : undefined;
-    if (stored && this.#usable(stored)) {
-      this.#cache.set(userId, stored);
-      return stored;
+    const { store, sealer } = this.#o;
+    if (!store) {
+      const entry = await this.#fetch(userId, undefined);
+      this.#cache.set(userId, entry);
+      return entry;
     }
-    const issued = await fetcher.fetch({ scope: 'CLIENT_ACCESS', userId });
+    const name = sealer.pseudonym(userId);
+    const key = sealer.key(`client:${name}`);
+    const read = async (): Promise<Entry | undefined> => {
+      const stored = openTokenRecord(sealer, this.#o.redactor, key, await store.get(key));
+      return stored && this.#usable(stored) ? stored : undefined;
+    };
+    const stored = await read();
+    const entry =
+      stored ??
+      (await fetchOncePerFleet({
+        store,
+        lockKey: sealer.key(`lock:client:${name}`),
+        lockTtlMs: this.#o.lockTtlMs,
+        signal: this.#o.signal,
+        read,
+        fetch: () => this.#fetch(userId, key),
+        onGiveUp: () =>
+          this.#o.logger.debug(
+            'gave up waiting for another instance to fetch a client token; fetching it here',
+          ),
+      }));
+    this.#cache.set(userId, entry);
+    return entry;
+  }
+
+  /** One `/token` call for `userId`; the token is stored at `key` (sealed) when there is a store. */
+  async #fetch(userId: string, key: string | undefined): Promise<Entry> {
+    const { store, sealer, clock } = this.#o;
+    const issued = await this.#o.fetcher.fetch({ scope: 'CLIENT_ACCESS', userId });
     const entry: Entry = {
       token: issued.accessToken,
       issuedAt: issued.issuedAt,
       expiresAt: issued.expiresAt,
     };
     const ttl = entry.expiresAt - clock.now();
-    if (store && ttl > 0) {
-      const sealed = sealer.seal(key, { t: entry.token, i: entry.issuedAt, e: entry.expiresAt });
-      await store.set(key, sealed, Math.ceil(ttl));
+    if (store && key !== undefined && ttl > 0) {
+      await store.set(key, sealTokenRecord(sealer, key, entry), Math.ceil(ttl));
     }
-    this.#cache.set(userId, entry);
     return entry;
-  }
-
-  #read(key: string, value: string | undefined): Entry | undefined {
-    if (value === undefined) return undefined;
-    const p = this.#o.sealer.unseal(key, value) as { t?: unknown; i?: unknown; e?: unknown } | undefined;
-    if (!p || typeof p.t !== 'string' || typeof p.i !== 'number' || typeof p.e !== 'number') return undefined;
-    this.#o.redactor.remember(p.t);
-    return { token: p.t, issuedAt: p.i, expiresAt: p.e };
   }
 
   #toClientToken(userId: string, entry: Entry): ClientToken {

@@ -104,6 +104,8 @@ export class BasiqClient implements ServerTokenSource {
       onDegraded: (info) => this.#emit('store:degraded', info),
       onRecovered: () => this.#emit('store:recovered', {}),
     });
+    // One attempt plus a margin: a holder still retrying after this shares the work with the next one.
+    const lockTtlMs = o.tokenTimeoutMs + o.retry.maxDelayMs + 1_000;
     const budget = new TokenBudget({
       store: this.#store,
       key: sealer.key('budget'),
@@ -124,7 +126,12 @@ export class BasiqClient implements ServerTokenSource {
       }),
       budget,
       retry: o.retry,
+      store: this.#store,
+      sealer,
       cooldownMs: o.refresh.cooldownMs,
+      backoffMs: o.refresh.backoffMs,
+      maxBackoffMs: o.refresh.maxBackoffMs,
+      lockTtlMs,
       clock: o.clock,
       logger: this.#logger,
       redactor,
@@ -141,8 +148,7 @@ export class BasiqClient implements ServerTokenSource {
       softWindowMs: o.refresh.softWindowMs,
       hardWindowMs: o.refresh.hardWindowMs,
       keepWarm: o.refresh.keepWarm,
-      // One attempt plus a margin: a holder still retrying after this shares the work with the next one.
-      lockTtlMs: o.tokenTimeoutMs + o.retry.maxDelayMs + 1_000,
+      lockTtlMs,
       signal: this.#abort.signal,
     });
     this.#clients = new ClientTokenManager({
@@ -151,9 +157,12 @@ export class BasiqClient implements ServerTokenSource {
       store: this.#ownsStore ? undefined : this.#store,
       sealer,
       clock: o.clock,
+      logger: this.#logger,
       redactor,
       maxEntries: o.clientTokens.maxEntries,
       minRemainingMs: o.clientTokens.minRemainingMs,
+      lockTtlMs,
+      signal: this.#abort.signal,
     });
 
     this.#httpOptions = {

@@ -16,7 +16,14 @@ export interface ResolvedOptions {
   tokenTimeoutMs: number;
   requestTimeoutMs: number;
   retry: { retries: number; minDelayMs: number; maxDelayMs: number; maxRetryAfterMs: number };
-  refresh: { softWindowMs: number; hardWindowMs: number; cooldownMs: number; keepWarm: boolean };
+  refresh: {
+    softWindowMs: number;
+    hardWindowMs: number;
+    cooldownMs: number;
+    backoffMs: number;
+    maxBackoffMs: number;
+    keepWarm: boolean;
+  };
   clientTokens: { maxEntries: number; minRemainingMs: number };
   budget: { limit: number; windowMs: number; serverReserve: number };
   store: TokenStore | undefined;
@@ -51,7 +58,14 @@ const systemClock: Clock = { now: () => Date.now() };
 export function resolveOptions(options: unknown): ResolvedOptions {
   const o = section(options, 'options', TOP_LEVEL);
   const retry = section(o.retry, 'retry', ['retries', 'minDelayMs', 'maxDelayMs', 'maxRetryAfterMs']);
-  const refresh = section(o.refresh, 'refresh', ['softWindowMs', 'hardWindowMs', 'cooldownMs', 'keepWarm']);
+  const refresh = section(o.refresh, 'refresh', [
+    'softWindowMs',
+    'hardWindowMs',
+    'cooldownMs',
+    'backoffMs',
+    'maxBackoffMs',
+    'keepWarm',
+  ]);
   const clientTokens = section(o.clientTokens, 'clientTokens', ['maxEntries', 'minRemainingMs']);
   const budget = section(o.budget, 'budget', ['limit', 'windowMs', 'serverReserve']);
 
@@ -71,6 +85,8 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       softWindowMs: positive(refresh.softWindowMs, 'refresh.softWindowMs', 300_000),
       hardWindowMs: positive(refresh.hardWindowMs, 'refresh.hardWindowMs', 30_000),
       cooldownMs: positive(refresh.cooldownMs, 'refresh.cooldownMs', 60_000),
+      backoffMs: positive(refresh.backoffMs, 'refresh.backoffMs', 5_000),
+      maxBackoffMs: positive(refresh.maxBackoffMs, 'refresh.maxBackoffMs', 300_000),
       keepWarm: bool(refresh.keepWarm, 'refresh.keepWarm', false),
     },
     clientTokens: {
@@ -100,6 +116,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       'refresh.hardWindowMs',
       `refresh.hardWindowMs (${f.hardWindowMs}) must be smaller than refresh.softWindowMs (${f.softWindowMs}): ` +
         'callers wait only in the last, hard part of the soft window',
+    );
+  }
+  if (f.maxBackoffMs < f.backoffMs) {
+    fail(
+      'refresh.maxBackoffMs',
+      `refresh.maxBackoffMs (${f.maxBackoffMs}) must be at least refresh.backoffMs (${f.backoffMs})`,
     );
   }
   if (b.serverReserve >= b.limit) {

@@ -1,8 +1,9 @@
 import type { SafeLogger } from './logger.js';
-import { sleep } from './retry.js';
+import { fetchOncePerFleet } from './fleet-flight.js';
 import type { Sealer } from './sealing.js';
 import { describeError } from './secrets.js';
 import type { Redactor } from './secrets.js';
+import { openTokenRecord, sealTokenRecord } from './stored-token.js';
 import type { TokenStore } from './store.js';
 import type { TokenFetcher } from './token-fetcher.js';
 import type { Clock } from './types.js';
@@ -37,7 +38,6 @@ export type ServerTokenPhase = 'none' | 'fresh' | 'refresh-soon' | 'refresh-due'
 
 const STORE_KEY = 'server';
 const LOCK_KEY = 'lock:server';
-const POLL_MIN_MS = 50;
 /**
  * At most one forced refresh (a token Basiq refused, replaced at once) per this long: when the
  * fresh token is refused too, Basiq's answer is the error, and asking again per request would
@@ -45,7 +45,6 @@ const POLL_MIN_MS = 50;
  * token) cannot stop.
  */
 export const FORCED_REFRESH_INTERVAL_MS = 30_000;
-const POLL_JITTER_MS = 50;
 
 /**
  * The SERVER_ACCESS token: cached in this process in front of the store, refreshed early.
@@ -206,46 +205,28 @@ export class ServerTokenManager {
     if (stored && stored.token !== this.#invalidated && stored.expiresAt > (this.#cached?.expiresAt ?? 0)) {
       this.#adopt(stored);
     }
-    // During a 403 cool-down, fail before touching the lock.
-    this.#o.fetcher.assertNotCoolingDown();
-    const owner = await store.acquireLock(this.#lockKey, this.#o.lockTtlMs);
-    if (owner !== undefined) return this.#fetchAsHolder(owner);
-    return this.#waitForHolder();
-  }
-
-  async #fetchAsHolder(owner: string): Promise<Cached> {
-    const { store, clock } = this.#o;
-    try {
-      // Another instance may have finished between our read and the lock.
-      const stored = await this.#readStore();
-      if (stored && this.#isFresh(stored, clock.now())) return this.#adopt(stored);
-      return await this.#fetchAndStore();
-    } finally {
-      await store.releaseLock(this.#lockKey, owner);
-    }
-  }
-
-  /** Another instance holds the lock: poll the store for its token, or take over when the lock goes. */
-  async #waitForHolder(): Promise<Cached> {
-    const { store, clock, signal } = this.#o;
+    // During a back-off window, fail before touching the lock.
+    this.#o.fetcher.assertOpen();
     const cached = this.#cached;
-    const clockDeadline =
+    // Waiting for another instance ends when our own token would expire (or after a lock's TTL).
+    const waitUntil =
       cached && cached.expiresAt > clock.now() ? cached.expiresAt : clock.now() + this.#o.lockTtlMs;
-    // Also bounded in real time, in case an injected clock stands still.
-    const realDeadline = performance.now() + this.#o.lockTtlMs;
-    for (;;) {
-      await sleep(POLL_MIN_MS + Math.floor(Math.random() * POLL_JITTER_MS), signal);
-      const stored = await this.#readStore();
-      if (stored && this.#isFresh(stored, clock.now())) return this.#adopt(stored);
-      if (clock.now() >= clockDeadline || performance.now() >= realDeadline) {
+    return fetchOncePerFleet<Cached>({
+      store,
+      lockKey: this.#lockKey,
+      lockTtlMs: this.#o.lockTtlMs,
+      signal,
+      read: async () => {
+        const found = await this.#readStore();
+        return found && this.#isFresh(found, clock.now()) ? this.#adopt(found) : undefined;
+      },
+      fetch: () => this.#fetchAndStore(),
+      giveUp: () => clock.now() >= waitUntil,
+      onGiveUp: () =>
         this.#o.logger.debug(
           'gave up waiting for another instance to refresh the server token; fetching it here',
-        );
-        return this.#fetchAndStore();
-      }
-      const owner = await store.acquireLock(this.#lockKey, this.#o.lockTtlMs);
-      if (owner !== undefined) return this.#fetchAsHolder(owner);
-    }
+        ),
+    });
   }
 
   async #fetchAndStore(): Promise<Cached> {
@@ -258,7 +239,7 @@ export class ServerTokenManager {
     };
     const ttl = entry.expiresAt - clock.now();
     if (ttl > 0) {
-      entry.sealed = sealer.seal(this.#storeKey, { t: entry.token, i: entry.issuedAt, e: entry.expiresAt });
+      entry.sealed = sealTokenRecord(sealer, this.#storeKey, entry);
       await store.set(this.#storeKey, entry.sealed, Math.ceil(ttl));
     }
     return this.#adopt(entry);
@@ -266,20 +247,9 @@ export class ServerTokenManager {
 
   async #readStore(): Promise<Cached | undefined> {
     const value = await this.#o.store.get(this.#storeKey);
-    if (value === undefined) return undefined;
-    const payload = this.#o.sealer.unseal(this.#storeKey, value) as
-      { t?: unknown; i?: unknown; e?: unknown } | undefined;
-    if (
-      !payload ||
-      typeof payload.t !== 'string' ||
-      typeof payload.i !== 'number' ||
-      typeof payload.e !== 'number' ||
-      payload.e <= this.#o.clock.now()
-    ) {
-      return undefined;
-    }
-    this.#o.redactor.remember(payload.t);
-    return { token: payload.t, issuedAt: payload.i, expiresAt: payload.e, sealed: value };
+    const record = openTokenRecord(this.#o.sealer, this.#o.redactor, this.#storeKey, value);
+    if (!record || record.expiresAt <= this.#o.clock.now()) return undefined;
+    return { ...record, sealed: value };
   }
 
   #adopt(entry: Cached): Cached {

@@ -1,10 +1,13 @@
-import { BasiqError, BasiqTokenError } from './errors.js';
+import { BasiqError } from './errors.js';
 import type { TokenBudget } from './budget.js';
 import type { SafeLogger } from './logger.js';
+import { RefusalWindow } from './refusal-window.js';
 import { withRetry } from './retry.js';
 import type { RetryPolicy } from './retry.js';
+import type { Sealer } from './sealing.js';
 import { describeError } from './secrets.js';
 import type { Redactor } from './secrets.js';
+import type { TokenStore } from './store.js';
 import { isRetryableTokenError } from './token-endpoint.js';
 import type { IssuedToken, TokenEndpoint, TokenRequest } from './token-endpoint.js';
 import type { BasiqEvents, Clock } from './types.js';
@@ -15,7 +18,16 @@ export interface TokenFetcherOptions {
   endpoint: TokenEndpoint;
   budget: TokenBudget;
   retry: RetryPolicy;
+  /** Where the refusal window is kept (shared by a fleet with a shared store). */
+  store: TokenStore;
+  sealer: Sealer;
+  /** After a 403 from `/token`, no call for at least this long. */
   cooldownMs: number;
+  /** First and longest window without `/token` calls after a refusal (see {@link RefusalWindow}). */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** How long the probe lock after a window is held at most. */
+  lockTtlMs: number;
   clock: Clock;
   logger: SafeLogger;
   redactor: Redactor;
@@ -26,43 +38,54 @@ export interface TokenFetcherOptions {
 
 /**
  * Gets one token from Basiq the careful way: each attempt counted against the budget,
- * retried with backoff when that can help, and after a 403 a cool-down during which no
- * request is sent at all (Basiq answers 403 to an IP that asked too often; asking again
- * only prolongs it). Shared by server and client tokens: the cool-down applies to both.
+ * retried with backoff when that can help, and after a refusal of the application (wrong key
+ * or version, 403, 429) a window during which no request is sent at all (asking again cannot
+ * help, and against a throttle only prolongs it). Shared by server and client tokens: the
+ * window applies to both.
  */
 export class TokenFetcher {
   readonly #o: TokenFetcherOptions;
-  #cooldownUntil = 0;
-  #cooldownError: BasiqError | undefined;
+  readonly #window: RefusalWindow;
 
   constructor(options: TokenFetcherOptions) {
     this.#o = options;
+    this.#window = new RefusalWindow({
+      store: options.store,
+      sealer: options.sealer,
+      redactor: options.redactor,
+      clock: options.clock,
+      baseMs: options.backoffMs,
+      maxMs: options.maxBackoffMs,
+      cooldownMs: options.cooldownMs,
+      lockTtlMs: options.lockTtlMs,
+      onWindow: (info) => {
+        options.logger.warn(
+          `not calling POST /token for ${Math.ceil(info.windowMs / 1000)} s after ${info.refusals} refusal(s) in a row (${info.code}); callers get the same error meanwhile`,
+        );
+        options.emit('token:backoff', info);
+      },
+    });
   }
 
-  /** Milliseconds of cool-down left (0 when none). */
+  /** Milliseconds left of the window without `/token` calls (0 when none). */
   cooldownRemainingMs(): number {
-    return Math.max(0, this.#cooldownUntil - this.#o.clock.now());
+    return this.#window.remainingMs();
   }
 
-  /** Throws the cool-down error while a 403 cool-down lasts. */
-  assertNotCoolingDown(): void {
-    const remaining = this.cooldownRemainingMs();
-    if (remaining > 0 && this.#cooldownError) {
-      throw new BasiqTokenError('basiq_access_denied', this.#cooldownError.message, {
-        upstreamStatus: this.#cooldownError.upstreamStatus,
-        retryAfterMs: remaining,
-      });
-    }
+  /** Throws the refusal's error while this process knows of an open window (no I/O). */
+  assertOpen(): void {
+    this.#window.assertOpen();
   }
 
   /** One token, or the final error after retries (already logged and emitted as `token:error`). */
   async fetch(req: TokenRequest): Promise<IssuedToken> {
     const { endpoint, budget, retry, clock, logger, emit, signal, redactor } = this.#o;
     if (signal.aborted) throw signal.reason;
-    this.assertNotCoolingDown();
+    // Throws while a window is open, here or in the fleet: no log, no event, no budget slot.
+    const pass = await this.#window.enter();
     const scope = req.scope;
     try {
-      return await withRetry(
+      const token = await withRetry(
         async () => {
           if (scope === 'SERVER_ACCESS') await budget.recordServerCall();
           else await budget.takeClientSlot();
@@ -89,11 +112,9 @@ export class TokenFetcher {
           },
         },
       );
+      await this.#window.succeeded(pass);
+      return token;
     } catch (error) {
-      if (error instanceof BasiqError && error.code === 'basiq_access_denied') {
-        this.#cooldownUntil = clock.now() + this.#o.cooldownMs;
-        this.#cooldownError = error;
-      }
       // Budget refusals have their own event; a closing client is not a failure worth reporting.
       if (
         error instanceof BasiqError &&
@@ -103,7 +124,10 @@ export class TokenFetcher {
         logger.warn(`could not get a ${scope} token: ${describeError(error, redactor)}`);
         emit('token:error', { scope, code: error.code, message: redactor.redact(error.message) });
       }
+      await this.#window.failed(error);
       throw error;
+    } finally {
+      await this.#window.leave(pass);
     }
   }
 }

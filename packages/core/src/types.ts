@@ -32,8 +32,22 @@ export interface RefreshOptions {
   softWindowMs?: number;
   /** Before expiry, callers wait for the refresh (default 30,000). */
   hardWindowMs?: number;
-  /** After a 403 from `/token` (disabled account, IP throttled), no new attempt for this long (default 60,000). */
+  /**
+   * After a 403 from `/token` (disabled account, IP throttled), no new attempt for this long
+   * (default 60,000): the first window of {@link backoffMs}'s kind for a 403, doubled likewise.
+   */
   cooldownMs?: number;
+  /**
+   * After `/token` refuses the application (a wrong key or version: 400, 401, 404; a throttle:
+   * 429), no `/token` call at all for this long (default 5,000), doubled after each further
+   * refusal in a row up to {@link maxBackoffMs}, and at least Basiq's `Retry-After` (up to
+   * `maxBackoffMs`). Callers meanwhile get the same error at once, a still-valid server token
+   * keeps being served, and with a shared store the whole fleet waits as one; when the window
+   * ends, one call asks Basiq again.
+   */
+  backoffMs?: number;
+  /** The longest such window in ms (default 300,000 = 5 min, Basiq's rate-limit period). */
+  maxBackoffMs?: number;
   /** Optional `unref`'d timer that refreshes in the soft window even without traffic (default off). */
   keepWarm?: boolean;
 }
@@ -100,6 +114,11 @@ export interface BasiqEvents {
   'token:error': [{ scope: 'SERVER_ACCESS' | 'CLIENT_ACCESS'; code: string; message: string }];
   /** A data call met an expired/invalid token and is replayed with a fresh one. */
   'token:replay': [{ status: number; basiqCode: string | undefined }];
+  /**
+   * `/token` refused the application (wrong key or version, 403, 429): no `/token` call for
+   * `windowMs` (`refusals` in a row so far).
+   */
+  'token:backoff': [{ code: string; upstreamStatus: number | undefined; windowMs: number; refusals: number }];
   /** A client-token request was refused by the local budget. */
   'budget:exhausted': [{ retryAfterMs: number }];
   /** The store failed; serving from this process meanwhile. */

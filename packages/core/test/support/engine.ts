@@ -19,6 +19,7 @@ const EVENTS: (keyof BasiqEvents)[] = [
   'token:retry',
   'token:error',
   'token:replay',
+  'token:backoff',
   'budget:exhausted',
   'store:degraded',
   'store:recovered',

@@ -1,0 +1,31 @@
+import type { Sealer } from './sealing.js';
+import type { Redactor } from './secrets.js';
+
+/** A token and its lifetime (clock ms), as server and client tokens are kept. */
+export interface TokenRecord {
+  token: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** `record` sealed for `key` (the one stored form of a server or client token). */
+export function sealTokenRecord(sealer: Sealer, key: string, record: TokenRecord): string {
+  return sealer.seal(key, { t: record.token, i: record.issuedAt, e: record.expiresAt });
+}
+
+/**
+ * The record sealed at `key`, or `undefined` when the value is not ours, was altered or moved,
+ * or is malformed. The token is remembered by `redactor`, so no later log line can show it.
+ */
+export function openTokenRecord(
+  sealer: Sealer,
+  redactor: Redactor,
+  key: string,
+  value: string | undefined,
+): TokenRecord | undefined {
+  if (value === undefined) return undefined;
+  const p = sealer.unseal(key, value) as { t?: unknown; i?: unknown; e?: unknown } | undefined;
+  if (!p || typeof p.t !== 'string' || typeof p.i !== 'number' || typeof p.e !== 'number') return undefined;
+  redactor.remember(p.t);
+  return { token: p.t, issuedAt: p.i, expiresAt: p.e };
+}
