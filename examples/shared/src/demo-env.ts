@@ -1,7 +1,7 @@
 import type { BasiqOptions, TokenStore } from '@basiq-token/core';
 import { startEmulator, type BasiqEmulator } from '@basiq-token/emulator';
 import { createRedisStore } from '@basiq-token/redis';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 
 /** The demo's stand-in for a session: the signed-in Basiq user id. */
 export const DEMO_USER_HEADER = 'x-demo-user';
@@ -13,7 +13,7 @@ export function demoUserId(header: string | string[] | undefined): string | unde
 }
 
 export interface DemoEnv {
-  /** Options for the Basiq client (apiKey, baseUrl, and the Redis store when REDIS_URL is set). */
+  /** Options for the Basiq client (apiKey, baseUrl, and the Redis store when REDIS_URL or REDIS_CLUSTER_NODES is set). */
   basiq: BasiqOptions;
   /** Where the Consent UI lives (the emulator's stand-in page in emulator mode). */
   consentBaseUrl: string | undefined;
@@ -32,16 +32,19 @@ export class DemoEnvError extends Error {
 }
 
 /**
- * The examples' environment contract: BASIQ_API_KEY, BASIQ_API_URL, PORT, REDIS_URL.
+ * The examples' environment contract: BASIQ_API_KEY, BASIQ_API_URL, PORT, REDIS_URL (or
+ * REDIS_CLUSTER_NODES=host:port,host:port for a Redis Cluster).
  * Without BASIQ_API_KEY, starts the Basiq emulator in this process and says so first. Rejects
- * with a {@link DemoEnvError} when the environment cannot work (a bad PORT; BASIQ_API_KEY set
- * but empty beside BASIQ_API_URL).
+ * with a {@link DemoEnvError} when the environment cannot work (a bad PORT or REDIS_CLUSTER_NODES,
+ * both REDIS_URL and REDIS_CLUSTER_NODES; BASIQ_API_KEY set but empty beside BASIQ_API_URL).
  */
 export async function loadDemoEnv(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = console.log,
 ): Promise<DemoEnv> {
   const port = parsePort(env.PORT);
+  const clusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES);
+  if (clusterNodes && env.REDIS_URL) throw new DemoEnvError('Set REDIS_URL or REDIS_CLUSTER_NODES, not both');
   let emulator: BasiqEmulator | undefined;
   let apiKey = env.BASIQ_API_KEY?.trim() ? env.BASIQ_API_KEY : undefined;
   let baseUrl = env.BASIQ_API_URL || BASIQ_PRODUCTION;
@@ -58,9 +61,20 @@ export async function loadDemoEnv(
     log(`BASIQ_API_KEY is not set: using the local Basiq emulator at ${emulator.url}`);
     log(`Demo user id: 8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5 (send it as the ${DEMO_USER_HEADER} header)`);
   }
-  let redis: Redis | undefined;
+  let redis: Redis | Cluster | undefined;
   let store: TokenStore | undefined;
-  if (env.REDIS_URL) {
+  if (clusterNodes) {
+    // Fail fast while a node is down instead of queueing: core degrades to in-process, then probes.
+    redis = new Cluster(clusterNodes, {
+      enableOfflineQueue: false,
+      redisOptions: { maxRetriesPerRequest: 1 },
+    });
+    redis.on('error', () => undefined);
+    store = createRedisStore({ client: redis });
+    log(
+      `REDIS_CLUSTER_NODES is set: sharing tokens through the Redis Cluster at ${clusterNodes.length} node(s)`,
+    );
+  } else if (env.REDIS_URL) {
     redis = new Redis(env.REDIS_URL, {
       lazyConnect: false,
       maxRetriesPerRequest: 1,
@@ -81,6 +95,19 @@ export async function loadDemoEnv(
       await emulator?.stop();
     },
   };
+}
+
+/** `host:port,host:port` (IPv6 hosts in brackets) → ioredis Cluster's startup nodes. */
+function parseClusterNodes(value: string | undefined): Array<{ host: string; port: number }> | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value.split(',').map((entry) => {
+    const match = /^\s*(\[[^\]]+\]|[^:\s]+):(\d{1,5})\s*$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match?.[1] || !(port > 0 && port <= 65535)) {
+      throw new DemoEnvError(`REDIS_CLUSTER_NODES must be host:port,host:port, got "${entry.trim()}"`);
+    }
+    return { host: match[1].replace(/^\[|\]$/g, ''), port };
+  });
 }
 
 function parsePort(value: string | undefined): number {
