@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BasiqInputError, MemoryStore } from '@basiq-token/core';
+import { Sealer } from '../src/sealing.js';
 import { EngineHarness, RecordingStore, useEngineHarness } from './support/engine.js';
 
 const { h, clock } = useEngineHarness({ tokenLifetimeSec: 3600, manualClock: true });
@@ -147,5 +148,62 @@ describe('the client-token route through the client', () => {
     expect((await client.handleClientTokenRequest(undefined)).status).toBe(401);
     expect((await client.handleClientTokenRequest('no/slashes')).status).toBe(400);
     expect(h.emulator.counters.tokenCalls).toBe(1);
+  });
+});
+
+describe('client tokens across instances sharing a store', () => {
+  it('one /token call per user however many instances ask at once', async () => {
+    const store = new MemoryStore({ now: clock.now });
+    const fleet = Array.from({ length: 8 }, () => h.client({ clock, store }));
+    const one = await Promise.all(fleet.map((c) => c.getClientToken('user-a')));
+    expect(h.emulator.counters.tokenCalls).toBe(1);
+    expect(new Set(one.map((t) => t.accessToken)).size).toBe(1);
+
+    const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+    const many = await Promise.all(fleet.flatMap((c) => users.map((u) => c.getClientToken(u))));
+    expect(h.emulator.counters.tokenCalls).toBe(21);
+    for (const u of users) {
+      expect(new Set(many.filter((t) => t.userId === u).map((t) => t.accessToken)).size).toBe(1);
+    }
+  });
+
+  it('different users never wait on each other', async () => {
+    const store = new MemoryStore({ now: clock.now });
+    const [a, b] = [h.client({ clock, store }), h.client({ clock, store })];
+    h.emulator.injectFault({ path: '/token', delayMs: 1_500 });
+    const order: string[] = [];
+    const slow = a.getClientToken('user-slow').then(() => order.push('slow'));
+    await new Promise((r) => setTimeout(r, 50)); // the slow one holds its user's lock
+    const fast = b.getClientToken('user-fast').then(() => order.push('fast'));
+    await Promise.all([slow, fast]);
+    expect(order).toEqual(['fast', 'slow']);
+  });
+
+  it('takes over a lock whose holder vanished, once the lock expires', async () => {
+    // The store's own clock runs: the dead holder's lock must expire in real time.
+    const store = new RecordingStore();
+    const client = h.client({ clock, store, tokenTimeoutMs: 300, retry: { maxDelayMs: 5 } });
+    const sealer = new Sealer(h.emulator.apiKey);
+    const ghost = await store.acquireLock(sealer.key(`lock:client:${sealer.pseudonym('user-a')}`), 400);
+    expect(ghost).toBeDefined();
+    const token = await client.getClientToken('user-a');
+    expect(typeof token.accessToken).toBe('string');
+    expect(h.emulator.counters.tokenCalls).toBe(1);
+    // It waited for the lock rather than fetching beside its holder.
+    expect(store.calls.filter((c) => c === 'acquireLock').length).toBeGreaterThan(2);
+  });
+
+  it('names a user’s lock by its pseudonym, never by the userId', async () => {
+    const store = new RecordingStore(clock.now);
+    const locks: string[] = [];
+    const acquire = store.acquireLock.bind(store);
+    store.acquireLock = (key, ttl) => {
+      locks.push(key);
+      return acquire(key, ttl);
+    };
+    const userId = 'a1b2c3d4-0000-4000-8000-00000000beef';
+    await h.client({ clock, store }).getClientToken(userId);
+    expect(locks.some((k) => k.includes(':lock:client:'))).toBe(true);
+    for (const k of locks) expect(k).not.toContain(userId);
   });
 });
