@@ -145,6 +145,27 @@ function lasting(
 
 const RETRIED = 'retried: 3 attempts, capped exponential backoff with full jitter; the failure is not cached';
 
+/**
+ * A lasting refusal of the application (wrong key, 429): the first request pays its calls and
+ * opens the back-off window (refresh.backoffMs, 5 s by default), so the next request answers at
+ * once with the same error and no `/token` call; its `Retry-After`, when the code carries one, is
+ * the window left.
+ */
+function refused(args: Parameters<typeof lasting>, nextRetryAfter?: string): FaultRow {
+  const row = lasting(...args);
+  const first = row.clientRoute.first;
+  return {
+    ...row,
+    clientRoute: {
+      ...row.clientRoute,
+      next: nextRetryAfter ? { ...first, retryAfter: nextRetryAfter } : first,
+      nextCalls: 0,
+    },
+  };
+}
+const WINDOW =
+  'then no /token call at all for the back-off window (refresh.backoffMs: 5 s, doubling up to 5 min)';
+
 /** Every row; the order is the doc's. */
 export const FAULT_ROWS: readonly FaultRow[] = [
   lasting(
@@ -175,33 +196,42 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     recovery: 'the second attempt succeeds; the token is then cached (the next request makes no call)',
     servedWhileValid: true,
   },
-  lasting(
-    'token-429',
-    '429 Too many requests, no Retry-After',
-    token({ status: 429, times: ALWAYS }),
-    { status: 503, code: 'basiq_rate_limited', retryAfter: '60' },
-    tokenFailure('basiq_rate_limited', 503),
-    3,
-    `${RETRIED}; the route's Retry-After is a default 60 s`,
+  refused(
+    [
+      'token-429',
+      '429 Too many requests, no Retry-After',
+      token({ status: 429, times: ALWAYS }),
+      { status: 503, code: 'basiq_rate_limited', retryAfter: '60' },
+      tokenFailure('basiq_rate_limited', 503),
+      3,
+      `retried: 3 attempts, capped exponential backoff with full jitter; the route's Retry-After is a default 60 s; ${WINDOW}`,
+    ],
+    '5',
   ),
-  lasting(
-    'token-429-retry-after',
-    '429 with Retry-After: 0.05 (within retry.maxRetryAfterMs)',
-    token({ status: 429, times: ALWAYS, headers: { 'retry-after': '0.05' } }),
-    { status: 503, code: 'basiq_rate_limited', retryAfter: '1' },
-    tokenFailure('basiq_rate_limited', 503),
-    3,
-    'retried: 3 attempts, each wait is the Retry-After (50 ms) instead of the backoff',
-    { retryDelaysMs: [50, 50] },
+  refused(
+    [
+      'token-429-retry-after',
+      '429 with Retry-After: 0.05 (within retry.maxRetryAfterMs)',
+      token({ status: 429, times: ALWAYS, headers: { 'retry-after': '0.05' } }),
+      { status: 503, code: 'basiq_rate_limited', retryAfter: '1' },
+      tokenFailure('basiq_rate_limited', 503),
+      3,
+      `retried: 3 attempts, each wait is the Retry-After (50 ms) instead of the backoff; ${WINDOW}`,
+      { retryDelaysMs: [50, 50] },
+    ],
+    '5',
   ),
-  lasting(
-    'token-429-retry-after-long',
-    '429 with Retry-After: 1 (past retry.maxRetryAfterMs)',
-    token({ status: 429, times: ALWAYS, headers: { 'retry-after': '1' } }),
-    { status: 503, code: 'basiq_rate_limited', retryAfter: '1' },
-    tokenFailure('basiq_rate_limited', 503),
-    1,
-    'not retried: waiting that long is the caller’s choice; Retry-After is passed on',
+  refused(
+    [
+      'token-429-retry-after-long',
+      '429 with Retry-After: 1 (past retry.maxRetryAfterMs)',
+      token({ status: 429, times: ALWAYS, headers: { 'retry-after': '1' } }),
+      { status: 503, code: 'basiq_rate_limited', retryAfter: '1' },
+      tokenFailure('basiq_rate_limited', 503),
+      1,
+      `not retried: waiting that long is the caller’s choice; Retry-After is passed on; ${WINDOW}, at least the Retry-After`,
+    ],
+    '5',
   ),
   {
     id: 'token-403',
@@ -216,18 +246,18 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     },
     appRoute: { result: tokenFailure('basiq_access_denied', 503), calls: { token: 1, users: 0 } },
     recovery:
-      'not retried; cool-down: no /token call at all for refresh.cooldownMs (60 s); Retry-After says how long is left',
+      'not retried; cool-down: no /token call at all for refresh.cooldownMs (60 s, doubling up to 5 min); Retry-After says how long is left',
     servedWhileValid: true,
   },
-  lasting(
+  refused([
     'token-404',
     '404 Unable to authenticate (bad API key)',
     token({ status: 404, times: ALWAYS, body: fixture('postTokenNotFound') }),
     { status: 502, code: 'basiq_configuration' },
     tokenFailure('basiq_configuration', 502),
     1,
-    'not retried: a configuration error whose message says to check apiKey and baseUrl; no cool-down',
-  ),
+    `not retried: a configuration error whose message says to check apiKey and baseUrl; ${WINDOW}`,
+  ]),
   lasting(
     'token-malformed-json',
     '200 with malformed JSON',
