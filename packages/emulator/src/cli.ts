@@ -5,8 +5,9 @@ import type { BasiqEmulator, EmulatorOptions } from './types.js';
 
 const USAGE = `Usage: basiq-emulator [options]
 
-Starts a local Basiq API emulator (POST /token, POST /users, GET /users/{userId}, a stand-in Consent UI
-at /consent/home and a control API under /__emulator).
+Starts a local Basiq API emulator (POST /token, POST /users, GET /users/{userId}, the user's accounts,
+transactions and consents, GET /jobs/{jobId}, GET /institutions, a stand-in Consent UI at /consent/home
+and a control API under /__emulator).
 
 Options:
   -p, --port N             port to listen on (default 0: a free port, printed on start)
