@@ -54,7 +54,10 @@ describe.skipIf(!redisClusterSupport.available)(
     }
 
     it('share one server token through the cluster: a concurrent burst on every instance makes one /token call', async () => {
-      for (const main of mains) expect(main.output().stdout).toContain('REDIS_CLUSTER_NODES is set');
+      for (const main of mains) {
+        expect(main.output().stdout).toContain('REDIS_CLUSTER_NODES is set');
+        expect(main.output().stdout).not.toContain('not reachable');
+      }
       const answers = await Promise.all(
         mains.flatMap((main) =>
           Array.from({ length: 10 }, () =>

@@ -65,15 +65,22 @@ export async function loadDemoEnv(
   let store: TokenStore | undefined;
   if (clusterNodes) {
     // Fail fast while a node is down instead of queueing: core degrades to in-process, then probes.
-    redis = new Cluster(clusterNodes, {
+    const cluster = new Cluster(clusterNodes, {
       enableOfflineQueue: false,
       redisOptions: { maxRetriesPerRequest: 1 },
+      lazyConnect: true,
     });
-    redis.on('error', () => undefined);
-    store = createRedisStore({ client: redis });
+    redis = cluster;
+    cluster.on('error', () => undefined);
     log(
       `REDIS_CLUSTER_NODES is set: sharing tokens through the Redis Cluster at ${clusterNodes.length} node(s)`,
     );
+    // Ready before the first request (without the offline queue, commands sent while connecting
+    // are refused). A cluster that is down does not stop the demo: ioredis keeps retrying.
+    await cluster
+      .connect()
+      .catch(() => log('The Redis Cluster is not reachable yet: each instance works alone until it is'));
+    store = createRedisStore({ client: redis });
   } else if (env.REDIS_URL) {
     redis = new Redis(env.REDIS_URL, {
       lazyConnect: false,

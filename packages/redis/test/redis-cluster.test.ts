@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Cluster, Redis } from 'ioredis';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ import {
   startRedisCluster,
 } from '../../../test/support/redis-cluster.js';
 import type { RedisClusterHandle } from '../../../test/support/redis-cluster.js';
+import { codeBlocks } from '../../../test/docs/markdown.js';
 import { compareAndDelete, takeSlot } from '../src/scripts.js';
 import { storeContract } from './store-contract.js';
 
@@ -184,5 +187,60 @@ describe.skipIf(!redisClusterSupport.available)('RedisStore on a real three-mast
     for (const name of names) await store.set(name, 'v', 60_000);
     const nodes = new Set(await Promise.all(names.map((n) => cluster.nodeOf(prefix + n))));
     expect(nodes.size).toBe(1);
+  });
+
+  describe("the README's cluster snippets, run as written", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const start = readme.indexOf('### Redis Cluster');
+    const snippets = codeBlocks(readme.slice(start, readme.indexOf('\n### ', start + 1)), ['ts']);
+
+    it('there are three: ioredis Cluster, node-redis createCluster, sendCommand with keyOfCommand', () => {
+      expect(snippets).toHaveLength(3);
+      expect(snippets[0]).toContain("from 'ioredis'");
+      expect(snippets[1]).toContain("from 'redis'");
+      expect(snippets[2]).toContain('keyOfCommand(args)');
+    });
+
+    for (const [n, snippet] of snippets.entries()) {
+      it(`snippet #${n + 1} gives a store that works on every master`, async () => {
+        // The README's example addresses (10.0.0.1…3, port 6379) become the test cluster's nodes.
+        const code = snippet.replace(/10\.0\.0\.([1-3])(', port: |:)6379/g, (_, i: string, sep: string) => {
+          return `127.0.0.1${sep}${cluster.nodes[Number(i) - 1]?.port}`;
+        });
+        expect(code).not.toContain('10.0.0.');
+        // Next to this file, so that its imports resolve as the README's reader's would.
+        const file = fileURLToPath(new URL(`./.readme-snippet-${randomUUID()}.ts`, import.meta.url));
+        writeFileSync(file, `${code}\nexport { cluster, store };\n`);
+        let mod: {
+          store: RedisStore;
+          cluster: { disconnect?(): void; destroy?(): void; connect?(): Promise<unknown> };
+        };
+        try {
+          mod = (await import(/* @vite-ignore */ file)) as typeof mod;
+        } finally {
+          rmSync(file, { force: true });
+        }
+        try {
+          if (mod.cluster instanceof Cluster) await mod.cluster.ping();
+          const prefix = `readme-${n}:${randomUUID()}:`;
+          // The snippets keep the default prefix: pick names whose full keys land on each master.
+          const names = await keysOnEveryNode(`basiq-token:${prefix}`);
+          for (const name of names) {
+            await mod.store.set(prefix + name, 'sealed', 60_000);
+            expect(await mod.store.get(prefix + name)).toBe('sealed');
+            const owner = await mod.store.acquireLock(`${prefix}${name}:lock`, 60_000);
+            await mod.store.releaseLock(`${prefix}${name}:lock`, owner as string);
+            expect(
+              (await mod.store.takeSlot(`${prefix}${name}:slots`, { now: Date.now(), windowMs: 60_000 }))
+                .added,
+            ).toBe(true);
+          }
+          for (const name of names) expect(await raw.get(`basiq-token:${prefix}${name}`)).toBe('sealed');
+        } finally {
+          if (mod.cluster instanceof Cluster) mod.cluster.disconnect();
+          else mod.cluster.destroy?.();
+        }
+      });
+    }
   });
 });
