@@ -1,36 +1,51 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { BasiqClient } from '@basiq-token/core';
+import { routeBodyText, validateClientTokenRouteOptions } from '@basiq-token/core';
+import type {
+  BasiqClient,
+  ClientTokenRouteOptions as CoreClientTokenRouteOptions,
+  ResolveUserId,
+} from '@basiq-token/core';
 
-/** Options of the client-token route. */
-export interface ClientTokenRouteOptions {
-  /**
-   * Who is signed in, from the app's own authentication (session, JWT, …): the Basiq user id,
-   * or `undefined`/`null`/`''` for nobody (the route answers 401). May return a promise. Never
-   * trust a user id the browser sends unless your app means to. A throw goes to `next(err)`.
-   */
-  resolveUserId(req: Request): unknown;
-}
+/**
+ * Options of the client-token route: core's one route description, with Express's `req` given
+ * to `resolveUserId`. A throw from `resolveUserId` goes to `next(err)`. Without `path`, the
+ * handler answers every request that reaches it (`app.post(path, handler)` chose the path and
+ * method); with `path`, it answers that path and `method`/`methods` itself and passes every other
+ * request on (`app.use(handler)`).
+ */
+export type ClientTokenRouteOptions = CoreClientTokenRouteOptions<Request>;
 
 /**
  * The ready-made `CLIENT_ACCESS` token route: resolves the user, then answers exactly what
  * core's `handleClientTokenRequest` says (`200` token with `Cache-Control: no-store`, or a
- * JSON `{error:{code,message}}` with 400/401/429/502/503/504). Errors go to `next(err)`, so
- * Express 4 handles them as Express 5 does.
+ * JSON `{error:{code,message}}` with 400/401/429/502/503/504). Options are checked at once (a
+ * `BasiqConfigError` naming the option). Errors go to `next(err)`, so Express 4 handles them as
+ * Express 5 does.
+ *
+ * @example
+ * ```ts
+ * app.post(DEFAULT_CLIENT_TOKEN_PATH, clientTokenRoute(client, { resolveUserId: (req) => req.user?.basiqUserId }));
+ * ```
  */
 export function clientTokenRoute(client: BasiqClient, options: ClientTokenRouteOptions): RequestHandler {
-  if (typeof options?.resolveUserId !== 'function') {
-    throw new TypeError('clientTokenRoute needs a resolveUserId(req) function');
-  }
-  return (req: Request, res: Response, next: NextFunction) => {
-    answer(client, options, req, res).catch(next);
-  };
-}
+  const route = validateClientTokenRouteOptions(options, { optionPrefix: 'clientTokenRoute' });
+  const { path, body } = route;
+  const methods: readonly string[] = route.methods;
+  const resolveUserId = route.resolveUserId as ResolveUserId<Request>;
 
-async function answer(client: BasiqClient, options: ClientTokenRouteOptions, req: Request, res: Response) {
-  const userId = await options.resolveUserId(req);
-  const route = await client.handleClientTokenRequest(userId);
-  res.status(route.status).set(route.headers);
-  if (!res.get('Content-Type')) res.type('application/json');
-  // Not res.json(): no ETag, so never a 304 for a response that must not be cached.
-  res.end(JSON.stringify(route.body));
+  async function answer(req: Request, res: Response): Promise<void> {
+    const userId = await resolveUserId(req);
+    const route = await client.handleClientTokenRequest(userId);
+    res.status(route.status).set(route.headers);
+    // Not res.json(): no ETag, so never a 304 for a response that must not be cached.
+    res.end(routeBodyText(route, body));
+  }
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (path !== undefined && (req.path !== path || !methods.includes(req.method))) {
+      next();
+      return;
+    }
+    answer(req, res).catch(next);
+  };
 }

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { BasiqConfigError, createBasiqClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqRequestContext } from '@basiq-token/core';
+import type { BasiqClient, BasiqRequestContext, ClientToken } from '@basiq-token/core';
 import { basiq, clientTokenRoute } from '@basiq-token/express';
 
 // Creating a client contacts nothing, so these need no emulator; behaviour over HTTP with
@@ -64,11 +64,59 @@ describe('@basiq-token/express basiq()', () => {
     expect(() => basiq({ apiKey: '' })).toThrow(BasiqConfigError);
   });
 
-  it('needs a resolveUserId function for the client-token route', () => {
+  it('checks the client-token route options at once, with core’s BasiqConfigError', () => {
     const client = createBasiqClient(OPTIONS);
     clients.push(client);
-    expect(() => clientTokenRoute(client, {} as never)).toThrow(TypeError);
-    expect(() => basiq(client).clientTokenRoute({ resolveUserId: 'user' } as never)).toThrow(TypeError);
+    for (const [options, option] of [
+      [{}, 'clientTokenRoute.resolveUserId'],
+      [{ resolveUserId: 'user' }, 'clientTokenRoute.resolveUserId'],
+      [{ resolveUserId: () => 'u', method: 'DELETE' }, 'clientTokenRoute.method'],
+      [{ resolveUserId: () => 'u', path: '/t?x=1' }, 'clientTokenRoute.path'],
+    ] as const) {
+      expect(() => basiq(client).clientTokenRoute(options as never)).toThrow(
+        expect.objectContaining({ name: 'BasiqConfigError', code: 'invalid_options', option }),
+      );
+    }
+  });
+
+  it('with a path, answers only that path and its methods and passes everything else on', async () => {
+    const client = createBasiqClient(OPTIONS);
+    clients.push(client);
+    const app = express();
+    app.use(
+      clientTokenRoute(client, { path: 'basiq/token', methods: ['get', 'POST'], resolveUserId: () => '' }),
+    );
+    app.use((_req, res) => {
+      res.json({ passed: true });
+    });
+    expect((await request(app).post('/basiq/token')).status).toBe(401);
+    expect((await request(app).get('/basiq/token')).status).toBe(401);
+    expect((await request(app).put('/basiq/token')).body).toEqual({ passed: true });
+    expect((await request(app).post('/elsewhere')).body).toEqual({ passed: true });
+  });
+
+  it("answers the bare token as a JSON string with body: 'token'; errors keep their shape", async () => {
+    const client = createBasiqClient(OPTIONS);
+    clients.push(client);
+    const issued: ClientToken = {
+      accessToken: 'eyJ.client.token',
+      tokenType: 'Bearer',
+      expiresIn: 1800,
+      expiresAt: Date.now() + 1_800_000,
+      userId: 'user-1',
+    };
+    client.getClientToken = async () => issued;
+    const app = express();
+    app.get('/token', clientTokenRoute(client, { body: 'token', resolveUserId: (req) => req.get('x-user') }));
+    const ok = await request(app).get('/token').set('x-user', 'user-1');
+    expect([ok.status, ok.headers['content-type'], ok.text]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      JSON.stringify(issued.accessToken),
+    ]);
+    const anonymous = await request(app).get('/token');
+    expect(anonymous.status).toBe(401);
+    expect((anonymous.body as { error: { code: string } }).error.code).toBe('unauthenticated');
   });
 
   it("copies core's answer out as is, with no ETag", async () => {

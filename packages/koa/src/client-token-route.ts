@@ -1,39 +1,40 @@
 import type { Context, Middleware } from 'koa';
-import type { BasiqClient } from '@basiq-token/core';
+import { validateClientTokenRouteOptions } from '@basiq-token/core';
+import type {
+  BasiqClient,
+  ClientTokenRouteOptions as CoreClientTokenRouteOptions,
+  ResolveUserId,
+} from '@basiq-token/core';
 import { toKoaError } from './koa-error.js';
 import { answerBasiqError, respond } from './respond.js';
 
-/** Options of the client-token route middleware. */
-export interface ClientTokenRouteOptions {
-  /**
-   * Who is signed in, from the app's own authentication (`ctx.state.user`, a session, …): the
-   * Basiq user id, or `undefined`/`null`/`''` for nobody (the route answers 401). May return a
-   * promise. Never trust a user id the browser sends unless your app means to. A throw reaches
-   * Koa's error handling with `status` 500 and `expose: false` unless it carries its own.
-   */
-  resolveUserId(ctx: Context): unknown;
-  /**
-   * Without a router: the path this middleware answers (e.g. `/basiq/client-token`); other
-   * requests pass through. Leave it out when a router (`@koa/router`) already matched the path.
-   */
-  path?: string;
-  /** With `path`: the method answered (default `POST`). */
-  method?: string;
-}
+/**
+ * Options of the client-token route middleware: core's one route description, with Koa's `ctx`
+ * given to `resolveUserId`. A throw from it reaches Koa's error handling with `status` 500 and
+ * `expose: false` unless it carries its own. Without `path`, the middleware answers every
+ * request that reaches it (a router, `@koa/router`, matched the path and method); with `path`,
+ * it answers that path and `method`/`methods` itself and passes every other request on.
+ */
+export type ClientTokenRouteOptions = CoreClientTokenRouteOptions<Context>;
 
 /**
  * The ready-made `CLIENT_ACCESS` token route: resolves the user, then answers exactly what
  * core's `handleClientTokenRequest` says (`200` token with `Cache-Control: no-store`, or a
- * JSON `{error:{code,message}}` with 400/401/429/502/503/504).
+ * JSON `{error:{code,message}}` with 400/401/429/502/503/504). Options are checked at once (a
+ * `BasiqConfigError` naming the option).
+ *
+ * @example
+ * ```ts
+ * router.post(DEFAULT_CLIENT_TOKEN_PATH, clientTokenRoute(client, { resolveUserId: (ctx) => ctx.state.user?.basiqUserId }));
+ * ```
  */
 export function clientTokenRoute(client: BasiqClient, options: ClientTokenRouteOptions): Middleware {
-  if (typeof options?.resolveUserId !== 'function') {
-    throw new TypeError('clientTokenRoute needs a resolveUserId(ctx) function');
-  }
-  const { path, resolveUserId } = options;
-  const method = (options.method ?? 'POST').toUpperCase();
+  const route = validateClientTokenRouteOptions(options, { optionPrefix: 'clientTokenRoute' });
+  const { path, body } = route;
+  const methods: readonly string[] = route.methods;
+  const resolveUserId = route.resolveUserId as ResolveUserId<Context>;
   return async (ctx, next) => {
-    if (path !== undefined && (ctx.path !== path || ctx.method !== method)) return next();
+    if (path !== undefined && (ctx.path !== path || !methods.includes(ctx.method))) return next();
     let userId: unknown;
     try {
       userId = await resolveUserId(ctx);
@@ -41,6 +42,6 @@ export function clientTokenRoute(client: BasiqClient, options: ClientTokenRouteO
       if (answerBasiqError(ctx, client, error)) return;
       throw toKoaError(error);
     }
-    respond(ctx, await client.handleClientTokenRequest(userId));
+    respond(ctx, await client.handleClientTokenRequest(userId), body);
   };
 }

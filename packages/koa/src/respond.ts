@@ -1,12 +1,17 @@
 import type { ParameterizedContext } from 'koa';
-import { BasiqError } from '@basiq-token/core';
-import type { BasiqClient, RouteResponse } from '@basiq-token/core';
+import { BasiqError, routeBodyText } from '@basiq-token/core';
+import type { BasiqClient, ClientTokenBodyForm, RouteResponse } from '@basiq-token/core';
 
-/** Writes core's answer (`{status, headers, body}`) onto the context as is. */
-export function respond(ctx: ParameterizedContext, answer: RouteResponse): void {
+/** Writes core's answer (`{status, headers, body}`) onto the context, the body in the app's form. */
+export function respond(
+  ctx: ParameterizedContext,
+  answer: RouteResponse,
+  form: ClientTokenBodyForm = 'object',
+): void {
   ctx.status = answer.status;
   ctx.set(answer.headers);
-  ctx.body = answer.body;
+  // Text with core's JSON Content-Type already set: Koa keeps that type for a string body.
+  ctx.body = routeBodyText(answer, form);
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   BasiqTokenError,
   createBasiqClient,
 } from '@basiq-token/core';
-import type { BasiqClient, BasiqRequestContext } from '@basiq-token/core';
+import type { BasiqClient, BasiqRequestContext, ClientToken } from '@basiq-token/core';
 import { basiq, clientTokenRoute, toKoaError } from '@basiq-token/koa';
 
 // Creating a client contacts nothing, so these need no emulator; behaviour over HTTP with
@@ -70,10 +70,51 @@ describe('@basiq-token/koa basiq()', () => {
     expect((await request(server).get('/basiq/client-token')).body).toEqual({ passed: true });
     expect((await request(server).post('/elsewhere')).body).toEqual({ passed: true });
     const getRoute = new Koa().use(
-      clientTokenRoute(client, { path: '/t', method: 'get', resolveUserId: () => undefined }),
+      clientTokenRoute(client, { path: 't', methods: ['get', 'POST'], resolveUserId: () => undefined }),
     );
     expect((await request(getRoute.callback()).get('/t')).status).toBe(401);
-    expect(() => clientTokenRoute(client, {} as never)).toThrow(TypeError);
+    expect((await request(getRoute.callback()).post('/t')).status).toBe(401);
+    expect((await request(getRoute.callback()).put('/t')).status).toBe(404);
+  });
+
+  it('checks the client-token route options at once, with core’s BasiqConfigError', () => {
+    const client = newClient();
+    for (const [options, option] of [
+      [{}, 'clientTokenRoute.resolveUserId'],
+      [{ resolveUserId: 'user' }, 'clientTokenRoute.resolveUserId'],
+      // Any method string used to be taken, and then never matched.
+      [{ resolveUserId: () => 'u', path: '/t', method: 'PSOT' }, 'clientTokenRoute.method'],
+      [{ resolveUserId: () => 'u', path: '' }, 'clientTokenRoute.path'],
+    ] as const) {
+      expect(() => basiq(client).clientTokenRoute(options as never)).toThrow(
+        expect.objectContaining({ name: 'BasiqConfigError', code: 'invalid_options', option }),
+      );
+    }
+  });
+
+  it("answers the bare token as a JSON string with body: 'token'; errors keep their shape", async () => {
+    const client = newClient();
+    const issued: ClientToken = {
+      accessToken: 'eyJ.client.token',
+      tokenType: 'Bearer',
+      expiresIn: 1800,
+      expiresAt: Date.now() + 1_800_000,
+      userId: 'user-1',
+    };
+    client.getClientToken = async () => issued;
+    const app = new Koa().use(
+      clientTokenRoute(client, { body: 'token', resolveUserId: (ctx) => ctx.get('x-user') }),
+    );
+    const ok = await request(app.callback()).post('/').set('x-user', 'user-1');
+    expect([ok.status, ok.headers['content-type'], ok.headers['cache-control'], ok.text]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      'no-store',
+      JSON.stringify(issued.accessToken),
+    ]);
+    const anonymous = await request(app.callback()).post('/');
+    expect(anonymous.status).toBe(401);
+    expect((anonymous.body as { error: { code: string } }).error.code).toBe('unauthenticated');
   });
 
   it('answers Basiq errors from later middleware with core’s JSON and leaves app errors to Koa', async () => {
