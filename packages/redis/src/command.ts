@@ -23,11 +23,13 @@ export interface NodeRedisLike {
  * `sendCommand` routes by the key it is given, and `masters` tells it from a single client.
  */
 export interface NodeRedisClusterLike {
+  /** Sends `args` to the master that owns `firstKey`'s slot (the store never reads from replicas). */
   sendCommand(
     firstKey: string | undefined,
     isReadonly: boolean | undefined,
     args: string[],
   ): Promise<unknown>;
+  /** Only looked at, to tell a cluster from a single client. */
   readonly masters: unknown;
 }
 
