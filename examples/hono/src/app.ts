@@ -1,0 +1,163 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getRequestListener } from '@hono/node-server';
+import type { HttpBindings } from '@hono/node-server';
+import type { RequestListener } from 'node:http';
+import { buildConsentUrl, errorResponse } from '@basiq-token/core';
+import type { BasiqClient, Logger } from '@basiq-token/core';
+import { basiq, basiqErrorHandler } from '@basiq-token/hono';
+import type { BasiqVariables } from '@basiq-token/hono';
+import {
+  DEMO_PAGE_CSP,
+  DEMO_SCRIPT,
+  DEMO_USER_HEADER,
+  basiqAnswerOf,
+  demoPageHtml,
+  demoUserId,
+  localHostOnly,
+} from '@basiq-token/example-shared';
+
+/** Largest request body read (Basiq's user fields are small). */
+const MAX_BODY_BYTES = 100 * 1024;
+
+/** What the demo app is made of. */
+export interface AppOptions {
+  /** The Basiq client the app uses (the caller creates and closes it). */
+  client: BasiqClient;
+  /** Where failures are logged (default `console`). */
+  logger?: Logger;
+  /**
+   * The Consent UI's base URL the demo page links to (default `https://consent.basiq.io`; the
+   * emulator's stand-in is at `${emulator.url}/consent`). Checked at once.
+   */
+  consentBaseUrl?: string;
+}
+
+/** The app's Hono environment on `@hono/node-server`: Node's request and response, and `c.var.basiq`. */
+export type AppEnv = { Bindings: HttpBindings; Variables: BasiqVariables };
+
+/**
+ * The demo app as a Node request listener, what `main` serves: the Host check first (only
+ * requests addressed to this server's own address, against DNS rebinding), then the Hono app
+ * through `@hono/node-server`. The check runs on Node's request, before Hono: `@hono/node-server`
+ * itself answers 400 to a Host it cannot make a URL of, where the demo's answer is 421.
+ */
+export function createListener(options: AppOptions): RequestListener {
+  const honoListener = getRequestListener(createApp(options).fetch);
+  return (req, res) => localHostOnly(req, res, () => void honoListener(req, res));
+}
+
+/** The demo app (the examples' HTTP contract) as a Hono app, not yet listening. */
+export function createApp({
+  client,
+  logger = console,
+  consentBaseUrl = 'https://consent.basiq.io',
+}: AppOptions): Hono<AppEnv> {
+  // core's own check of the base (absolute http(s), no query), so a typo fails at start-up.
+  buildConsentUrl('start-up-check', { consentBaseUrl });
+  const page = demoPageHtml(consentBaseUrl);
+  const app = new Hono<AppEnv>();
+  const basiqMiddleware = basiq(client);
+
+  app.use(basiqMiddleware);
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await c.var.basiq.getServerToken();
+      return c.json({ status: 'ready' });
+    } catch (error) {
+      // Not ready whatever the reason (503), with core's code for what is wrong.
+      const { body } = errorResponse(error, logger);
+      return json(c, 503, { status: 'unavailable', ...body }, { 'cache-control': 'no-store' });
+    }
+  });
+
+  // The browser demo: the page and its one same-origin script.
+  app.get('/', (c) =>
+    c.html(page, 200, {
+      'Content-Security-Policy': DEMO_PAGE_CSP,
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+    }),
+  );
+  app.get('/demo.js', (c) =>
+    c.body(DEMO_SCRIPT, 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+    }),
+  );
+
+  // A real app resolves the user from its session; the demo trusts the x-demo-user header.
+  app.post(
+    '/basiq/client-token',
+    basiqMiddleware.clientTokenRoute({ resolveUserId: (c) => demoUserId(c.req.header(DEMO_USER_HEADER)) }),
+  );
+
+  app.get('/users/:userId', (c) =>
+    relay(c, c.var.basiq.http.get(`/users/${encodeURIComponent(c.req.param('userId'))}`)),
+  );
+  app.get('/users/:userId/accounts', (c) =>
+    relay(c, c.var.basiq.http.get(`/users/${encodeURIComponent(c.req.param('userId'))}/accounts`)),
+  );
+  app.post(
+    '/users',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => invalidBody(c, 413, 'The request body is too large.'),
+    }),
+    async (c) => {
+      const fields = await readJson(c);
+      if (fields instanceof Response) return fields;
+      return relay(c, c.var.basiq.http.post('/users', fields));
+    },
+  );
+
+  app.notFound((c) =>
+    json(c, 404, { error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }),
+  );
+  // Basiq errors (no token to be had, …) as core answers them; anything else a 500 internal_error.
+  app.onError(basiqErrorHandler({ logger }));
+  return app;
+}
+
+/** Basiq's status and JSON body, from its answer or from the error it answered with. */
+async function relay(c: Context, call: Promise<{ status: number; data: unknown }>): Promise<Response> {
+  try {
+    const answer = await call;
+    return json(c, answer.status, answer.data);
+  } catch (error) {
+    // Not an answer from Basiq (no token, timeout, …): the error handler maps it.
+    const answer = basiqAnswerOf(error);
+    if (!answer) throw error;
+    return json(c, answer.status, answer.body);
+  }
+}
+
+/** The request's JSON body (empty: `{}`), or the 4xx answer refusing it. */
+async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  if (!/^application\/(.+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
+    return invalidBody(c, 415, 'The request body must be JSON (Content-Type: application/json).');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return invalidBody(c, 400, 'The request body is not valid JSON.');
+  }
+}
+
+function invalidBody(c: Context, status: number, message: string): Response {
+  return json(c, status, { error: { code: 'invalid_body', message } });
+}
+
+function json(c: Context, status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  // Basiq's 204s (none on these routes today) have no body to relay.
+  if (status === 204 || body === undefined) return c.body(null, status as 204, headers);
+  return c.body(JSON.stringify(body), status as 200, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+  });
+}
