@@ -9,6 +9,9 @@ export default tseslint.config(
       'docs/api/**',
       'coverage/**',
       'test/fixtures/**/node_modules/**',
+      // Next's build output and generated types (examples/nextjs, test fixtures' apps).
+      '**/.next/**',
+      '**/next-env.d.ts',
     ],
   },
   js.configs.recommended,
