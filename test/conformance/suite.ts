@@ -268,20 +268,19 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
     });
 
     it('refreshes and replays once after the server token is revoked early', async () => {
-      const app = await startApp();
-      expect((await fetch(`${app.url}/users/${SEEDED_USER_ID}`)).status).toBe(200);
-      expect(emulator.counters.tokenCalls).toBe(1);
-      for (const [as, calls] of [
-        ['expired', 2],
-        ['invalid', 3],
-      ] as const) {
+      // A client each: core forces at most one refresh per 30 s (a token Basiq refuses right after
+      // a refresh is not chased), so two revocations in a row would meet that bound instead.
+      for (const as of ['expired', 'invalid'] as const) {
+        const app = await startApp();
+        const before = emulator.counters.tokenCalls;
+        expect((await fetch(`${app.url}/users/${SEEDED_USER_ID}`)).status).toBe(200);
         emulator.revokeAll(as);
         const res = await fetch(`${app.url}/users/${SEEDED_USER_ID}`);
         expect(res.status, `after revocation as ${as}`).toBe(200);
         expect(((await res.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
-        expect(emulator.counters.tokenCalls, `after revocation as ${as}`).toBe(calls);
+        expect(emulator.counters.tokenCalls - before, `after revocation as ${as}`).toBe(2);
+        expect(app.errors).toEqual([]);
       }
-      expect(app.errors).toEqual([]);
     });
 
     it('client-token route: 200 with a CLIENT_ACCESS token for the resolved user, no-store', async () => {
