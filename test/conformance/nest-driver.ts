@@ -69,14 +69,11 @@ function appModule(kit: NestKit, { client, resolveUserId, prefix }: DriverStartO
   decorate(UsersController, 'viaHttp', [Get('users/:userId')], [Param('userId')]);
   decorate(UsersController, 'viaFetch', [Get('fetch/users/:userId')], [Param('userId'), Res()]);
 
+  const clientTokenRoute = { path, resolveUserId };
   const basiqModule =
     kit.configure === 'forRoot'
-      ? BasiqModule.forRoot({ client, clientTokenRoute: { path, resolveUserId } })
-      : BasiqModule.forRootAsync({
-          // The route's place is static; who the user is comes from the factory, at runtime.
-          clientTokenRoute: { path },
-          useFactory: async () => ({ client, clientTokenRoute: { resolveUserId } }),
-        });
+      ? BasiqModule.forRoot({ client, clientTokenRoute })
+      : BasiqModule.forRootAsync({ clientTokenRoute, useFactory: async () => ({ client }) });
 
   class AppModule {}
   decorate(AppModule, [Module({ imports: [basiqModule], controllers: [UsersController] })]);

@@ -1,5 +1,5 @@
-import { BasiqError, errorResponse } from '@basiq-token/core';
-import type { Logger as CoreLogger, RouteResponse } from '@basiq-token/core';
+import { BasiqError, errorResponse, routeBodyText } from '@basiq-token/core';
+import type { ClientTokenBodyForm, Logger as CoreLogger, RouteResponse } from '@basiq-token/core';
 import { Catch, Inject, Optional } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -30,20 +30,25 @@ export class BasiqExceptionFilter implements ExceptionFilter<BasiqError> {
   }
 }
 
-/** Writes core's answer through Nest's HTTP adapter, so the same code serves Express and Fastify. */
+/**
+ * Writes core's answer through Nest's HTTP adapter, so the same code serves Express and Fastify;
+ * the body as core's JSON text, in the route's body form.
+ */
 export function sendRouteResponse(
   adapterHost: HttpAdapterHost,
   response: unknown,
   answer: RouteResponse,
+  form: ClientTokenBodyForm = 'object',
 ): void {
   const adapter = adapterHost.httpAdapter;
   for (const [name, value] of Object.entries(answer.headers)) adapter.setHeader(response, name, value);
+  const text = routeBodyText(answer, form);
   if (adapter.getType() === 'express') {
-    // Not reply(): on Express it goes through res.json, which adds an ETag, and so a 304 for an
+    // Not reply(): on Express it goes through res.send, which adds an ETag, and so a 304 for an
     // answer that must never be cached. Fastify adds none, and its reply keeps its hooks.
     adapter.status(response, answer.status);
-    adapter.end(response, JSON.stringify(answer.body));
+    adapter.end(response, text);
     return;
   }
-  adapter.reply(response, answer.body, answer.status);
+  adapter.reply(response, text, answer.status);
 }

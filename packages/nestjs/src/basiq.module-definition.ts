@@ -4,31 +4,15 @@ import { BasiqService } from './basiq.service.js';
 import { clientProvider, loggerProvider } from './client.providers.js';
 import { createClientTokenController } from './client-token.controller.js';
 import type { BasiqModuleExtras, BasiqModuleOptions } from './options.js';
-import { clientTokenRouteRuntime, clientTokenRouteShape } from './route-options.js';
-import { BASIQ_CLIENT, BASIQ_CLIENT_TOKEN_ROUTE, BASIQ_LOGGER, BASIQ_MODULE_OPTIONS } from './tokens.js';
+import { BASIQ_CLIENT, BASIQ_LOGGER, BASIQ_MODULE_OPTIONS } from './tokens.js';
 
 function defineBasiqModule(definition: DynamicModule, extras: BasiqModuleExtras): DynamicModule {
-  const declaredRoute = extras.clientTokenRoute;
-  // Validated now, when the app's module tree is built: a bad route option fails at startup.
-  const controllers = declaredRoute
-    ? [createClientTokenController(clientTokenRouteShape(declaredRoute))]
-    : [];
   return {
     ...definition,
     global: extras.isGlobal ?? false,
-    controllers,
-    providers: [
-      ...(definition.providers ?? []),
-      loggerProvider,
-      clientProvider,
-      BasiqService,
-      {
-        provide: BASIQ_CLIENT_TOKEN_ROUTE,
-        useFactory: (options: BasiqModuleOptions) =>
-          clientTokenRouteRuntime(declaredRoute, options.clientTokenRoute),
-        inject: [BASIQ_MODULE_OPTIONS],
-      },
-    ],
+    controllers:
+      extras.clientTokenRoute === undefined ? [] : [createClientTokenController(extras.clientTokenRoute)],
+    providers: [...(definition.providers ?? []), loggerProvider, clientProvider, BasiqService],
     exports: [BasiqService, BASIQ_CLIENT, BASIQ_LOGGER],
   };
 }

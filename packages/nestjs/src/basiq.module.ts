@@ -26,8 +26,8 @@ export class BasiqModule extends ConfigurableBasiqModule {
 
   /**
    * Configures the module from a factory, class or existing provider (e.g. reading `ConfigService`).
-   * `isGlobal` and `clientTokenRoute` (path, method, guards) go here, next to `useFactory`, since
-   * they shape the module; the factory may supply `clientTokenRoute.resolveUserId`.
+   * `isGlobal` and `clientTokenRoute` go here, next to `useFactory`, since they shape the module;
+   * the factory returns only the module options (core's options, or an existing `client`).
    */
   static override forRootAsync(options: BasiqModuleAsyncOptions): DynamicModule {
     return super.forRootAsync(options);

@@ -1,45 +1,85 @@
-import { errorResponse } from '@basiq-token/core';
-import type { BasiqClient, Logger as CoreLogger, RouteResponse } from '@basiq-token/core';
+import {
+  BasiqConfigError,
+  DEFAULT_CLIENT_TOKEN_PATH,
+  errorResponse,
+  validateClientTokenRouteOptions,
+} from '@basiq-token/core';
+import type { BasiqClient, ClientTokenMethod, Logger as CoreLogger, RouteResponse } from '@basiq-token/core';
 import { Controller, Get, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import type { Type } from '@nestjs/common';
+import type { CanActivate, Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { BasiqExceptionFilter, sendRouteResponse } from './basiq-exception.filter.js';
-import type { ClientTokenRouteRuntime, ClientTokenRouteShape } from './route-options.js';
-import { BASIQ_CLIENT, BASIQ_CLIENT_TOKEN_ROUTE, BASIQ_LOGGER } from './tokens.js';
+import type { ClientTokenRouteOptions, ResolveUserId } from './options.js';
+import { BASIQ_CLIENT, BASIQ_LOGGER } from './tokens.js';
 
 /**
- * A controller class for one module definition: path, method and guards are decorator arguments,
- * so each `forRoot()`/`forRootAsync()` gets its own class. Being a real Nest route, it gets the
- * app's global prefix, guards, interceptors and filters like any other.
+ * A controller class for one module definition, its options checked now (core's validator, and
+ * the guards here), so a mistake fails when the app's module tree is built. Path, methods and
+ * guards are decorator arguments, so each `forRoot()`/`forRootAsync()` gets its own class. Being
+ * a real Nest route, it gets the app's global prefix, guards, interceptors and filters like any other.
  */
-export function createClientTokenController(shape: ClientTokenRouteShape): Type<unknown> {
-  const Route = shape.method === 'GET' ? Get : Post;
+export function createClientTokenController(options: ClientTokenRouteOptions): Type<unknown> {
+  const route = validateClientTokenRouteOptions(options, { optionPrefix: 'clientTokenRoute' });
+  const guards = validGuards(options.guards);
+  const path = route.path ?? DEFAULT_CLIENT_TOKEN_PATH;
+  const resolveUserId = route.resolveUserId as ResolveUserId;
+  const { body } = route;
+  // A handler is routed only for the methods the app asked for.
+  const answers = (method: ClientTokenMethod): MethodDecorator =>
+    route.methods.includes(method) ? (method === 'GET' ? Get : Post)(path) : () => undefined;
 
   @Controller()
   @UseFilters(BasiqExceptionFilter)
+  @UseGuards(...guards)
   class BasiqClientTokenController {
     constructor(
       @Inject(BASIQ_CLIENT) private readonly client: BasiqClient,
-      @Inject(BASIQ_CLIENT_TOKEN_ROUTE) private readonly route: ClientTokenRouteRuntime,
       @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
       @Inject(BASIQ_LOGGER) private readonly logger: CoreLogger | false,
     ) {}
 
-    // The answer's status is core's to choose, so the handler replies itself (`@Res()`) rather
-    // than returning a value Nest would send with a fixed status.
-    @Route(shape.path)
-    @UseGuards(...shape.guards)
-    async issueClientToken(@Req() request: unknown, @Res() response: unknown): Promise<void> {
-      const userId = await this.route.resolveUserId(request);
+    // The answer's status is core's to choose, so the handlers reply themselves (`@Res()`)
+    // rather than return a value Nest would send with a fixed status.
+    @answers('POST')
+    async viaPost(@Req() request: unknown, @Res() response: unknown): Promise<void> {
+      await this.answer(request, response);
+    }
+
+    @answers('GET')
+    async viaGet(@Req() request: unknown, @Res() response: unknown): Promise<void> {
+      await this.answer(request, response);
+    }
+
+    private async answer(request: unknown, response: unknown): Promise<void> {
+      const userId = await resolveUserId(request);
       let answer: RouteResponse;
       try {
         answer = await this.client.handleClientTokenRequest(userId);
       } catch (error) {
         answer = errorResponse(error, this.logger || undefined);
       }
-      sendRouteResponse(this.adapterHost, response, answer);
+      sendRouteResponse(this.adapterHost, response, answer, body);
     }
   }
 
   return BasiqClientTokenController;
+}
+
+function validGuards(value: unknown): Array<Type<CanActivate> | CanActivate> {
+  const guards = value ?? [];
+  if (
+    !Array.isArray(guards) ||
+    guards.some((guard) => typeof guard !== 'function' && !isGuardInstance(guard))
+  ) {
+    throw new BasiqConfigError('clientTokenRoute.guards must be an array of guard classes or instances', {
+      option: 'clientTokenRoute.guards',
+    });
+  }
+  return [...(guards as Array<Type<CanActivate> | CanActivate>)];
+}
+
+function isGuardInstance(value: unknown): value is CanActivate {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as CanActivate).canActivate === 'function'
+  );
 }

@@ -1,5 +1,5 @@
-import { createBasiqClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqOptions, Logger as CoreLogger } from '@basiq-token/core';
+import { BasiqConfigError, createBasiqClient } from '@basiq-token/core';
+import type { BasiqClient, Logger as CoreLogger } from '@basiq-token/core';
 import { Logger } from '@nestjs/common';
 import type { Provider } from '@nestjs/common';
 import type { BasiqModuleOptions } from './options.js';
@@ -16,23 +16,18 @@ export const loggerProvider: Provider = {
 export const clientProvider: Provider = {
   provide: BASIQ_CLIENT,
   useFactory: (options: BasiqModuleOptions, logger: CoreLogger | false): BasiqClient => {
+    if (typeof options === 'object' && options !== null && 'clientTokenRoute' in options) {
+      // What an older version took from the factory: say where it goes now.
+      throw new BasiqConfigError(
+        'clientTokenRoute is not a module option: give it to BasiqModule.forRootAsync() itself, next to useFactory ' +
+          '(Nest registers the route before any factory runs)',
+        { option: 'clientTokenRoute' },
+      );
+    }
     if (options.client !== undefined) return options.client;
-    return createBasiqClient({ ...coreOptions(options), logger });
+    // `client: undefined` is the module's own key, never core's.
+    const { client: _client, ...core } = options;
+    return createBasiqClient({ ...core, logger });
   },
   inject: [BASIQ_MODULE_OPTIONS, BASIQ_LOGGER],
 };
-
-/** Core validates its options strictly; the module's own keys are not core's business. */
-function coreOptions(options: BasiqModuleOptions): BasiqOptions {
-  const {
-    clientTokenRoute: _route,
-    client: _client,
-    ...rest
-  } = options as BasiqOptions & {
-    clientTokenRoute?: unknown;
-    client?: unknown;
-    isGlobal?: unknown;
-  };
-  delete (rest as { isGlobal?: unknown }).isGlobal;
-  return rest;
-}

@@ -3,7 +3,7 @@ export type { BasiqModuleAsyncOptions, BasiqModuleForRootOptions } from './basiq
 export { BasiqService } from './basiq.service.js';
 export { BasiqExceptionFilter } from './basiq-exception.filter.js';
 export { BASIQ_CLIENT, BASIQ_LOGGER, BASIQ_MODULE_OPTIONS } from './tokens.js';
-export { DEFAULT_CLIENT_TOKEN_PATH } from './route-options.js';
+export { DEFAULT_CLIENT_TOKEN_PATH } from '@basiq-token/core';
 export type {
   BasiqModuleExtras,
   BasiqModuleOptions,

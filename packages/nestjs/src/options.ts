@@ -1,27 +1,26 @@
-import type { BasiqClient, BasiqOptions, Logger } from '@basiq-token/core';
+import type {
+  BasiqClient,
+  BasiqOptions,
+  ClientTokenRouteOptions as CoreClientTokenRouteOptions,
+  Logger,
+  ResolveUserId as CoreResolveUserId,
+} from '@basiq-token/core';
 import type { CanActivate, Type } from '@nestjs/common';
 
-/** Turns a request into the signed-in user's Basiq userId (or nothing when nobody is signed in). */
-export type ResolveUserId = (request: any) => unknown;
+/** Turns the platform's request (Express or Fastify) into the signed-in user's Basiq userId, or nothing. */
+export type ResolveUserId = CoreResolveUserId<any>;
 
 /**
- * The ready-made client-token route. `path`, `method` and `guards` shape the controller, so Nest
- * must know them when the module is defined: give them to `forRoot()`, or next to `useFactory`
- * in `forRootAsync()`. `resolveUserId` may also come from the async factory.
+ * The ready-made client-token route: core's one route description (`resolveUserId`, `path`
+ * (default `/basiq/client-token`, after any global prefix), `method` or `methods` (default
+ * `POST`), `body`), plus the app's `guards`. All of it shapes the controller, which Nest registers
+ * before any options factory runs, so it is given in one place: to `forRoot()`, or to
+ * `forRootAsync()` next to `useFactory`. `resolveUserId` receives the platform's request; when it
+ * needs the app's services, let a guard (which has them) put the user on the request, and read it there.
  */
-export interface ClientTokenRouteOptions {
-  /** Route path (default `basiq/client-token`); any global prefix of the app applies too. */
-  path?: string;
-  /** HTTP method (default `POST`). */
-  method?: 'POST' | 'GET';
+export interface ClientTokenRouteOptions extends CoreClientTokenRouteOptions<any> {
   /** The app's own guards (classes or instances); they run before the route, as on any Nest route. */
   guards?: ReadonlyArray<Type<CanActivate> | CanActivate>;
-  /**
-   * Reads the signed-in user from the request, typically what the app's guard put there
-   * (`request.user.basiqUserId`). Never trust a userId the browser sends unless you mean to.
-   * `null`, `undefined` or `''` answer 401.
-   */
-  resolveUserId?: ResolveUserId;
 }
 
 /** Hand the module a core client created elsewhere; the module then never closes it. */
@@ -33,17 +32,15 @@ export interface ExistingClientOptions {
 
 /**
  * Options of `BasiqModule`: core's {@link BasiqOptions} (the module creates the client, logging
- * through Nest's `Logger('Basiq')` unless `logger` is given), or an existing `client`.
+ * through Nest's `Logger('Basiq')` unless `logger` is given), or an existing `client`. What
+ * `forRoot()` takes besides these, or an async factory returns.
  */
-export type BasiqModuleOptions = ((BasiqOptions & { client?: undefined }) | ExistingClientOptions) & {
-  /** Mount the client-token route (off when absent). */
-  clientTokenRoute?: ClientTokenRouteOptions;
-};
+export type BasiqModuleOptions = (BasiqOptions & { client?: undefined }) | ExistingClientOptions;
 
 /** What shapes the module definition itself (given to `forRoot()`/`forRootAsync()`, never to a factory). */
 export interface BasiqModuleExtras {
   /** Register the module globally, so `BasiqService` is injectable everywhere (default `false`). */
   isGlobal?: boolean;
-  /** See {@link ClientTokenRouteOptions}. */
+  /** Mount the client-token route (off when absent); see {@link ClientTokenRouteOptions}. */
   clientTokenRoute?: ClientTokenRouteOptions;
 }

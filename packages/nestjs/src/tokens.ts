@@ -12,6 +12,3 @@ export const BASIQ_CLIENT: unique symbol = Symbol('BASIQ_CLIENT');
  * `logger` option when set (`false` for silence), else Nest's `new Logger('Basiq')`.
  */
 export const BASIQ_LOGGER: unique symbol = Symbol('BASIQ_LOGGER');
-
-/** @internal The client-token route's runtime settings (its `resolveUserId`). */
-export const BASIQ_CLIENT_TOKEN_ROUTE: unique symbol = Symbol('BASIQ_CLIENT_TOKEN_ROUTE');

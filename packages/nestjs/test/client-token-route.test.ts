@@ -93,7 +93,7 @@ describe.each<Platform>(['express', 'fastify'])('client-token route on %s', (pla
     await spoofed.arrayBuffer();
   });
 
-  it('custom path and GET, a guard instance, under the app global prefix; resolveUserId from the factory', async () => {
+  it('custom path and GET, a guard instance, under the app global prefix', async () => {
     const header = 'x-basiq-user';
     const allowAll: CanActivate = { canActivate: () => true };
     @Module({
@@ -105,9 +105,13 @@ describe.each<Platform>(['express', 'fastify'])('client-token route on %s', (pla
             apiKey: config.getOrThrow<string>('BASIQ_API_KEY'),
             baseUrl: config.getOrThrow<string>('BASIQ_API_URL'),
             logger: false,
-            clientTokenRoute: { resolveUserId: (request: SignedInRequest) => request.headers[header] },
           }),
-          clientTokenRoute: { path: '/auth/basiq-token', method: 'GET', guards: [allowAll] },
+          clientTokenRoute: {
+            path: '/auth/basiq-token',
+            method: 'GET',
+            guards: [allowAll],
+            resolveUserId: (request: SignedInRequest) => request.headers[header],
+          },
         }),
       ],
     })
@@ -148,6 +152,8 @@ describe('client-token route options', () => {
         'clientTokenRoute.guards',
       ],
       [{ resolveUserId: 'user' as unknown as () => string }, 'clientTokenRoute.resolveUserId'],
+      // The route could not tell who is asking.
+      [{} as { resolveUserId: () => string }, 'clientTokenRoute.resolveUserId'],
     ] as const;
     for (const [clientTokenRoute, option] of cases) {
       let failure: unknown;
@@ -161,32 +167,63 @@ describe('client-token route options', () => {
     }
   });
 
-  it('fails at startup, saying where to put it, when the route cannot be served as configured', async () => {
-    const attempts = [
-      // No resolveUserId anywhere: the route could not tell who is asking.
-      BasiqModule.forRoot({ ...base(), clientTokenRoute: {} }),
-      // A path only the factory knows comes too late: Nest registered the routes already.
-      BasiqModule.forRootAsync({
-        useFactory: () => ({ ...base(), clientTokenRoute: { path: 'late', resolveUserId: userOnRequest } }),
-      }),
-      BasiqModule.forRootAsync({
-        clientTokenRoute: { path: 'early' },
-        useFactory: () => ({ ...base(), clientTokenRoute: { path: 'late', resolveUserId: userOnRequest } }),
-      }),
-    ];
-    const messages: string[] = [];
-    for (const basiq of attempts) {
-      @Module({ imports: [basiq] })
-      class AppModule {}
-      const failure = await NestFactory.create(AppModule, { logger: false, abortOnError: false }).then(
-        (app) => app.close(),
-        (error: unknown) => error,
-      );
-      expect(failure).toBeInstanceOf(BasiqConfigError);
-      messages.push((failure as Error).message);
+  it('fails at startup, saying where it goes, when the options factory returns clientTokenRoute', async () => {
+    @Module({
+      imports: [
+        BasiqModule.forRootAsync({
+          useFactory: () => ({ ...base(), clientTokenRoute: { resolveUserId: userOnRequest } }),
+        }),
+      ],
+    })
+    class AppModule {}
+    const failure = await NestFactory.create(AppModule, { logger: false, abortOnError: false }).then(
+      (app) => app.close(),
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(BasiqConfigError);
+    expect((failure as BasiqConfigError).option).toBe('clientTokenRoute');
+    expect((failure as Error).message).toMatch(
+      /give it to BasiqModule\.forRootAsync\(\) itself, next to useFactory/,
+    );
+  });
+});
+
+describe.each<Platform>(['express', 'fastify'])('client-token route description on %s', (platform) => {
+  const base = () => ({ apiKey: emulator().apiKey, baseUrl: emulator().url, logger: false as const });
+
+  it("answers both methods of `methods`, and the bare token with body: 'token'", async () => {
+    const header = 'x-basiq-user';
+    @Module({
+      imports: [
+        BasiqModule.forRoot({
+          ...base(),
+          clientTokenRoute: {
+            methods: ['GET', 'post'],
+            body: 'token',
+            resolveUserId: (request: SignedInRequest) => request.headers[header],
+          },
+        }),
+      ],
+    })
+    class AppModule {}
+    const { url } = await start(AppModule, { platform });
+    for (const method of ['GET', 'POST']) {
+      const res = await fetch(`${url}/basiq/client-token`, { method, headers: { [header]: SEEDED_USER_ID } });
+      expect([res.status, res.headers.get('cache-control'), res.headers.get('etag')], method).toEqual([
+        200,
+        'no-store',
+        null,
+      ]);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const token = (await res.json()) as unknown;
+      expect(typeof token, method).toBe('string');
+      expect(decodeJwt(token as string)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEEDED_USER_ID });
     }
-    expect(messages[0]).toMatch(/resolveUserId is required/);
-    expect(messages[1]).toMatch(/pass clientTokenRoute .* to forRootAsync\(\)/);
-    expect(messages[2]).toMatch(/differ/);
+    const anonymous = await fetch(`${url}/basiq/client-token`);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+    const put = await fetch(`${url}/basiq/client-token`, { method: 'PUT' });
+    expect(put.status).toBe(404);
+    await put.arrayBuffer();
   });
 });
