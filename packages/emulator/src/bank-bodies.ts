@@ -76,11 +76,20 @@ export function transactionBody(
   };
 }
 
-/** A finished connection job: the three steps of Basiq's own "data-success" example. */
-export function jobBody(job: JobRecord, baseUrl: string): Record<string, unknown> {
+/**
+ * A connection job: finished, the three steps of Basiq's own "data-success" example; or still running,
+ * as its "data-in-progress" example (the first step in progress, no results yet).
+ */
+export function jobBody(job: JobRecord, baseUrl: string, inProgress = false): Record<string, unknown> {
   const user = `/users/${job.userId}`;
   const filter = `filter=institution.id.eq('${job.institutionId}')`;
-  const step = (title: string, url: string) => ({ title, status: 'success', result: { type: 'link', url } });
+  let first = true;
+  const step = (title: string, url: string) => {
+    if (!inProgress) return { title, status: 'success', result: { type: 'link', url } };
+    const status = first ? 'in-progress' : 'pending';
+    first = false;
+    return { title, status, result: null };
+  };
   return {
     type: 'job',
     id: job.id,

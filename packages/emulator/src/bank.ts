@@ -18,6 +18,8 @@ export interface JobRecord {
   institutionId: string;
   /** ISO date-time */
   created: string;
+  /** Reads still to answer "in progress" before the job reads as finished. */
+  pendingReads: number;
 }
 
 export interface ConsentRecord {
@@ -53,6 +55,7 @@ export class BankStore {
       connectionId: SEED_CONNECTION_ID,
       institutionId: SEED_INSTITUTION_ID,
       created: SEEDED_AT,
+      pendingReads: 0,
     });
     this.consents.set(SEED_USER_ID, [
       { id: SEED_CONSENT_ID, userId: SEED_USER_ID, created: SEEDED_AT, expiryDate: '2025-06-30T09:00:00Z' },
@@ -76,17 +79,17 @@ export class BankStore {
   }
 
   /**
-   * What finishing the Consent UI leaves behind: a connection job for the user, and a consent when
-   * the user had none.
+   * What finishing the Consent UI leaves behind: a connection job for the user (answering "in
+   * progress" to its first `pendingReads` reads), and a consent when the user had none.
    */
-  completeConsent(userId: string, institutionId = SEED_INSTITUTION_ID): JobRecord {
+  completeConsent(userId: string, institutionId = SEED_INSTITUTION_ID, pendingReads = 0): JobRecord {
     const created = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     let connectionId = this.connections.get(userId);
     if (connectionId === undefined) {
       connectionId = randomUUID();
       this.connections.set(userId, connectionId);
     }
-    const job: JobRecord = { id: randomUUID(), userId, connectionId, institutionId, created };
+    const job: JobRecord = { id: randomUUID(), userId, connectionId, institutionId, created, pendingReads };
     this.jobs.set(job.id, job);
     if (this.jobs.size > MAX_JOBS) this.jobs.delete(this.jobs.keys().next().value!);
     if (this.consentsOf(userId).length === 0) {

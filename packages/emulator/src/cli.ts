@@ -18,6 +18,8 @@ Options:
       --rate-window-ms MS  rate-limit window in ms (default 300000)
       --consent-redirect-url URL
                            where the Consent UI stand-in's "finish" link goes (with ?jobIds=…)
+      --job-pending-reads N
+                           reads of a Consent job answered "in progress" before "success" (default 0)
   -h, --help               show this help
 `;
 
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
         'rate-limit': { type: 'string' },
         'rate-window-ms': { type: 'string' },
         'consent-redirect-url': { type: 'string' },
+        'job-pending-reads': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -77,6 +80,9 @@ async function main(): Promise<void> {
         : {}),
       ...(values['consent-redirect-url'] !== undefined
         ? { consentRedirectUrl: values['consent-redirect-url'] }
+        : {}),
+      ...(values['job-pending-reads'] !== undefined
+        ? { jobPendingReads: integer('job-pending-reads', values['job-pending-reads'], 0) }
         : {}),
     };
   } catch (err) {

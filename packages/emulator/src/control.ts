@@ -52,6 +52,10 @@ const CONTROL_ROUTES: Record<string, ControlHandler> = {
     emu.setConsentRedirectUrl(url ?? undefined);
     return OK;
   },
+  'POST /job-pending-reads': (emu, parse) => {
+    emu.setJobPendingReads((parse() as { reads?: unknown }).reads as number);
+    return OK;
+  },
   'GET /info': (emu) => json(200, { url: emu.url, port: emu.port, apiKey: emu.apiKey }),
 };
 

@@ -27,6 +27,13 @@ function checkLifetime(seconds: unknown): number {
   return seconds;
 }
 
+function checkPendingReads(reads: unknown): number {
+  if (typeof reads !== 'number' || !Number.isInteger(reads) || reads < 0) {
+    throw new RangeError('jobPendingReads must be a whole number, 0 or more');
+  }
+  return reads;
+}
+
 function checkRedirectUrl(url: unknown): string | undefined {
   if (url === undefined) return undefined;
   if (typeof url !== 'string') throw new TypeError('consentRedirectUrl must be a string');
@@ -85,6 +92,7 @@ class Emulator implements BasiqEmulator {
       users,
       bank,
       consentRedirectUrl,
+      jobPendingReads: checkPendingReads(opts.jobPendingReads ?? 0),
     };
 
     this.server = createServer((req, res) => this.onRequest(req, res));
@@ -130,6 +138,10 @@ class Emulator implements BasiqEmulator {
 
   setConsentRedirectUrl(url: string | undefined): void {
     this.world.consentRedirectUrl = checkRedirectUrl(url);
+  }
+
+  setJobPendingReads(reads: number): void {
+    this.world.jobPendingReads = checkPendingReads(reads);
   }
 
   injectFault(fault: Fault): void {

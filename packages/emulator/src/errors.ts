@@ -199,6 +199,13 @@ export const basiqErrors = {
       title: 'Requested resource is not found',
       detail: 'Requested account does not exist.',
     }),
+  transactionNotFound: () =>
+    answer(404, {
+      type: 'error',
+      code: 'resource-not-found',
+      title: 'Requested resource is not found',
+      detail: 'Requested transaction does not exist.',
+    }),
   jobNotFound: () =>
     answer(404, {
       type: 'error',

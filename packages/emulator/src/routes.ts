@@ -7,6 +7,7 @@ import { getUser } from './handlers/get-user.js';
 import { listInstitutions } from './handlers/institutions.js';
 import { getJob } from './handlers/job.js';
 import { postToken } from './handlers/token.js';
+import { getTransaction } from './handlers/transaction.js';
 import { listTransactions } from './handlers/transactions.js';
 import { safeDecode } from './http.js';
 import type { Handler } from './world.js';
@@ -28,6 +29,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/users/{userId}/accounts', handler: listAccounts },
   { method: 'GET', path: '/users/{userId}/accounts/{accountId}', handler: getAccount },
   { method: 'GET', path: '/users/{userId}/transactions', handler: listTransactions },
+  { method: 'GET', path: '/users/{userId}/transactions/{transactionId}', handler: getTransaction },
   { method: 'GET', path: '/users/{userId}/consents', handler: listConsents },
   { method: 'GET', path: '/jobs/{jobId}', handler: getJob },
   { method: 'GET', path: '/institutions', handler: listInstitutions },

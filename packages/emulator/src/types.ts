@@ -29,6 +29,11 @@ export interface EmulatorOptions {
    * with `setConsentRedirectUrl()`.
    */
   consentRedirectUrl?: string;
+  /**
+   * How many times `GET /jobs/{jobId}` answers a job made by the Consent UI stand-in as still in
+   * progress before it reads as finished, so a client's polling can be tested; default 0.
+   */
+  jobPendingReads?: number;
 }
 
 /** A scripted failure for the next matching request(s). */
@@ -105,4 +110,6 @@ export interface BasiqEmulator {
    * that learns its app's URL only after the emulator started. Throws on a malformed URL.
    */
   setConsentRedirectUrl(url: string | undefined): void;
+  /** `jobPendingReads` for jobs the Consent page creates from now on. */
+  setJobPendingReads(reads: number): void;
 }

@@ -30,6 +30,8 @@ export interface World {
   readonly bank: BankStore;
   /** Where the Consent UI stand-in's "finish" link goes; set by option, method or control API. */
   consentRedirectUrl: string | undefined;
+  /** How many reads of a job the Consent page creates answer "in progress" before "success". */
+  jobPendingReads: number;
 }
 
 export type Handler = (request: HandlerRequest, world: World) => Reply | Promise<Reply>;

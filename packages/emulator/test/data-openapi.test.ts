@@ -110,6 +110,7 @@ const row =
 const accounts = row('data', '/users/{userId}/accounts');
 const account = row('data', '/users/{userId}/accounts/{accountId}');
 const transactions = row('data', '/users/{userId}/transactions');
+const transaction = row('data', '/users/{userId}/transactions/{transactionId}');
 const job = row('core', '/jobs/{jobId}');
 const consents = row('core', '/users/{userId}/consents');
 
@@ -215,6 +216,24 @@ const rows: Row[] = [
     EXPIRED_DEVIATION,
   ),
 
+  // ---- getTransaction (data.yml)
+  transaction(
+    'first transaction',
+    200,
+    async () => {
+      const [first] = (await get(`${user}/transactions?limit=1`, server)).body.data;
+      return get(`${user}/transactions/${first.id}`, server);
+    },
+    VALID,
+  ),
+  transaction('unknown transaction', 404, () => get(`${user}/transactions/${OTHER}`, server), VALID),
+  transaction(
+    'client token, own user',
+    403,
+    async () => get(`${user}/transactions/${OTHER}`, await clientToken(emu, SEED_USER_ID)),
+    VALID,
+  ),
+
   // ---- getJobs (core.yml)
   job('seeded job, server token', 200, () => get(`/jobs/${SEED_JOB_ID}`, server), JOB_ONE_OF),
   job(
@@ -222,6 +241,20 @@ const rows: Row[] = [
     200,
     async () => get(`/jobs/${SEED_JOB_ID}`, await clientToken(emu, SEED_USER_ID)),
     JOB_ONE_OF,
+  ),
+  job(
+    'a Consent job still in progress',
+    200,
+    async () => {
+      emu.setJobPendingReads(1);
+      emu.setConsentRedirectUrl('http://127.0.0.1:9/back');
+      const client = await clientToken(emu, SEED_USER_ID);
+      const page = await call(`${emu.url}/consent/home?token=${client}`);
+      emu.setJobPendingReads(0);
+      const jobId = /jobIds=([0-9a-f-]+)/.exec(page.text)![1]!;
+      return get(`/jobs/${jobId}`, client);
+    },
+    { ...JOB_ONE_OF, sameIn: { example: 'data-in-progress' } },
   ),
   job('unknown job', 404, () => get(`/jobs/${OTHER}`, server), VALID),
   job('malformed token', 401, () => get(`/jobs/${SEED_JOB_ID}`, 'x.y.z'), VALID),

@@ -180,6 +180,21 @@ describe('GET /users/{userId}/transactions', () => {
   });
 });
 
+describe('GET /users/{userId}/transactions/{transactionId}', () => {
+  it('answers the transaction each links.self points to, and 404 for an unknown one', async () => {
+    const [first] = (await get(`${user}/transactions?limit=1`, server)).body.data;
+    const one = await call(first.links.self, { headers: { authorization: `Bearer ${server}` } });
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(first);
+    const missing = await get(`${user}/transactions/00000000-0000-4000-8000-000000000000`, server);
+    expect(missing.status).toBe(404);
+    expect(missing.body.data[0].detail).toBe('Requested transaction does not exist.');
+    expect((await get(`${user}/transactions/${first.id}`, await clientToken(emu, SEED_USER_ID))).status).toBe(
+      403,
+    );
+  });
+});
+
 describe('GET /jobs/{jobId}, GET /users/{userId}/consents, GET /institutions', () => {
   it("answers the demo user's finished job", async () => {
     const res = await get(`/jobs/${SEED_JOB_ID}`, server);
@@ -315,6 +330,54 @@ describe('Consent UI stand-in → redirect → job status', () => {
     expect(consents.body.size).toBe(1);
     // Another user's client token may not read that job.
     expect((await get(`/jobs/${jobId}`, await clientToken(emu, SEED_USER_ID))).status).toBe(401);
+  });
+
+  it('jobPendingReads: the job answers in progress that many times, then finished', async () => {
+    const polled = await startEmulator({ jobPendingReads: 2, consentRedirectUrl: 'http://127.0.0.1:9/b' });
+    try {
+      const client = await clientToken(polled, SEED_USER_ID);
+      const page = await call(`${polled.url}/consent/home?token=${client}`);
+      const jobId = finishLink(page.text).searchParams.get('jobIds')!;
+      const statuses: string[][] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await call(`${polled.url}/jobs/${jobId}`, {
+          headers: { authorization: `Bearer ${client}` },
+        });
+        expect(res.status).toBe(200);
+        statuses.push(res.body.steps.map((s: any) => s.status));
+      }
+      expect(statuses).toEqual([
+        ['in-progress', 'pending', 'pending'],
+        ['in-progress', 'pending', 'pending'],
+        ['success', 'success', 'success'],
+        ['success', 'success', 'success'],
+      ]);
+      // The seeded job is finished from the start; the setting only applies to jobs made afterwards.
+      expect(
+        (await call(`${polled.url}/jobs/${SEED_JOB_ID}`, { headers: { authorization: `Bearer ${client}` } }))
+          .body.steps[0].status,
+      ).toBe('success');
+      const set = await call(`${polled.url}/__emulator/job-pending-reads`, {
+        method: 'POST',
+        body: '{"reads":1}',
+      });
+      expect(set.status).toBe(200);
+      const next = finishLink(
+        (await call(`${polled.url}/consent/home?token=${client}`)).text,
+      ).searchParams.get('jobIds')!;
+      const read = async () =>
+        (await call(`${polled.url}/jobs/${next}`, { headers: { authorization: `Bearer ${client}` } })).body
+          .steps[0].status;
+      expect([await read(), await read()]).toEqual(['in-progress', 'success']);
+      expect(
+        (await call(`${polled.url}/__emulator/job-pending-reads`, { method: 'POST', body: '{"reads":-1}' }))
+          .status,
+      ).toBe(400);
+      expect(() => polled.setJobPendingReads(1.5)).toThrow(RangeError);
+    } finally {
+      await polled.stop();
+    }
+    await expect(startEmulator({ jobPendingReads: -1 })).rejects.toThrow(RangeError);
   });
 
   it('setConsentRedirectUrl and the control API change where the finish link goes', async () => {

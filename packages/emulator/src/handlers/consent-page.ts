@@ -30,6 +30,7 @@ export async function getConsentPage(request: HandlerRequest, world: World): Pro
   const job = world.bank.completeConsent(
     check.userId,
     institutionId !== undefined && /^[A-Z]{2}\d{5}$/.test(institutionId) ? institutionId : undefined,
+    world.jobPendingReads,
   );
   return html(
     200,

@@ -10,5 +10,7 @@ export async function getJob(request: HandlerRequest, world: World): Promise<Rep
   const denied = await refuse(request, world, { client: true, ...(job ? { userId: job.userId } : {}) });
   if (denied) return denied;
   if (!job) return basiqErrors.jobNotFound();
-  return json(200, jobBody(job, world.url));
+  const inProgress = job.pendingReads > 0;
+  if (inProgress) job.pendingReads--;
+  return json(200, jobBody(job, world.url, inProgress));
 }
