@@ -40,10 +40,9 @@ async function teardown(): Promise<void> {
 }
 
 /** A store over the Redis Cluster in REDIS_CLUSTER_NODES, or undefined when there is none. */
-async function clusterStore(prefix: string) {
+async function clusterStore(prefix: string, commandTimeoutMs: number) {
   const nodes = (process.env.REDIS_CLUSTER_NODES ?? '').split(',').filter(Boolean);
   if (nodes.length === 0) return undefined;
-  const commandTimeoutMs = 500;
   if (process.env.REDIS_CLUSTER_CLIENT === 'node-redis') {
     const cluster = createCluster({ rootNodes: nodes.map((n) => ({ url: `redis://${n}` })) });
     cluster.on('error', () => {});
@@ -66,7 +65,8 @@ async function configure(config: InstanceConfig): Promise<void> {
   await teardown();
   stats = { degraded: 0, recovered: 0, logs: [] };
   const record = (level: string) => (message: string) => stats.logs.push(`${level}: ${message}`);
-  let store = await clusterStore(config.prefix);
+  const commandTimeoutMs = config.storeTimeoutMs ?? 500;
+  let store = await clusterStore(config.prefix, commandTimeoutMs);
   if (!store && config.redisUrl) {
     // Fail fast while Redis is down instead of queueing: core degrades, then probes.
     redis = new Redis(config.redisUrl, {
@@ -76,7 +76,7 @@ async function configure(config: InstanceConfig): Promise<void> {
     });
     redis.on('error', () => {});
     await redis.connect();
-    store = createRedisStore({ client: redis, prefix: config.prefix, commandTimeoutMs: 500 });
+    store = createRedisStore({ client: redis, prefix: config.prefix, commandTimeoutMs });
   }
   client = createBasiqClient({
     ...config.clientOptions,

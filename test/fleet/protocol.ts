@@ -8,6 +8,12 @@ export interface InstanceConfig {
   prefix: string;
   /** Passed to createBasiqClient as-is (refresh windows, budget, timeouts). */
   clientOptions: Record<string, unknown>;
+  /**
+   * The Redis store's command timeout (default 500 ms, so an outage degrades fast). Suites about
+   * sharing set it longer: on a loaded machine a slow answer would degrade an instance, which
+   * then (correctly) works alone.
+   */
+  storeTimeoutMs?: number;
 }
 
 export type Request =
