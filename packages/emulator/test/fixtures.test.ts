@@ -16,7 +16,7 @@ import {
 } from './helpers.js';
 
 /**
- * Replays Basiq's real response bodies (shared/basiq/fixtures): for each one, the request that makes
+ * Replays Basiq's real response bodies (test/basiq-reference/fixtures): for each one, the request that makes
  * the emulator give that answer, and the comparison. Error bodies must equal the fixture in everything
  * but the correlationId; success bodies must have its shape (keys and JSON types).
  */
@@ -80,7 +80,7 @@ const replays: Record<string, { status: number; kind: 'error' | 'shape'; run: ()
   },
 };
 
-describe('replaying shared/basiq/fixtures', () => {
+describe('replaying test/basiq-reference/fixtures', () => {
   it('has a replay for every fixture file', () => {
     const files = readdirSync(join(REFERENCE_DIR, 'fixtures'))
       .filter((f) => f.endsWith('.json'))
