@@ -15,7 +15,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BasiqApiError, createBasiqClient, errorResponse } from '@basiq-token/core';
+import { BasiqApiError, BasiqError, createBasiqClient, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
@@ -231,6 +231,12 @@ export function runFaultMatrix(target: FaultTarget, hooks: MatrixHooks = {}): vo
       ).toEqual(want.answer);
       const seen = target.appAnswer(error);
       expect(answer.status, `${label}: ${answer.text}`).toBe(seen.status);
+      if (error instanceof BasiqError) {
+        // Every adapter answers a Basiq error as its client-token route answers errors.
+        expect(answer.headers.get('content-type') ?? '', label).toMatch(/^application\/json/);
+        expect(answer.headers.get('cache-control'), label).toBe('no-store');
+        expect(answer.headers.get('etag'), label).toBeNull();
+      }
       if (seen.code !== undefined) {
         expect((JSON.parse(answer.text) as { error?: { code?: string } }).error?.code, label).toBe(seen.code);
       }

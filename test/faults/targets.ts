@@ -35,11 +35,12 @@ export function expressAnswer(error: unknown): AppAnswer {
 }
 
 /**
- * Koa's default error handling: the `status` the Koa adapter gave a Basiq error (core's
- * `errorResponse` status), else the error's own, else 500; the body is text, not JSON.
+ * Koa: the adapter's `basiq()` middleware answers core's `errorResponse` (status and JSON code)
+ * for every `BasiqError`; anything else reaches Koa's default handling: the error's own HTTP
+ * status, else 500, as text.
  */
 export function koaAnswer(error: unknown): AppAnswer {
-  if (error instanceof BasiqError) return { status: coreAnswer(error).status };
+  if (error instanceof BasiqError) return coreAnswer(error);
   return { status: statusOf(error) ?? 500 };
 }
 
