@@ -1,4 +1,6 @@
+/** `/token` calls allowed per window by default: Basiq's 1,500. */
 export const DEFAULT_RATE_LIMIT = 1500;
+/** The default rate-limit window: Basiq's 5 minutes. */
 export const DEFAULT_RATE_WINDOW_MS = 300_000;
 
 /**

@@ -56,6 +56,7 @@ export interface Fault {
   reset?: boolean;
 }
 
+/** What the emulator was asked, live (see {@link BasiqEmulator.counters}). */
 export interface EmulatorCounters {
   /** Every POST /token received (including errors, faults and rate-limited ones). */
   tokenCalls: number;
@@ -69,20 +70,30 @@ export interface EmulatorCounters {
   requests: Record<string, number>;
 }
 
+/** How a revoked token is refused: 403 access-denied "Token has expired", or 401 invalid-authorization-token. */
 export type RevocationKind = 'expired' | 'invalid';
 
+/** A user made with {@link BasiqEmulator.createUser}, as `POST /users` takes it (no format checks). */
 export interface CreateUserFields {
+  /** The user's email address. */
   email?: string;
+  /** The user's mobile number. */
   mobile?: string;
+  /** First name. */
   firstName?: string;
+  /** Middle name. */
   middleName?: string;
+  /** Last name. */
   lastName?: string;
 }
 
+/** A running emulator, from {@link startEmulator}. */
 export interface BasiqEmulator {
   /** http://127.0.0.1:PORT (no trailing slash). */
   readonly url: string;
+  /** The port it listens on. */
   readonly port: number;
+  /** The API key `/token` accepts. */
   readonly apiKey: string;
   /** Live view: the same object is updated as requests arrive. */
   readonly counters: EmulatorCounters;
@@ -92,6 +103,7 @@ export interface BasiqEmulator {
   setTokenLifetime(seconds: number): void;
   /** Queues a fault; faults apply in the order they were queued. */
   injectFault(fault: Fault): void;
+  /** Drops every queued fault. */
   clearFaults(): void;
   /**
    * Early revocation: later use answers 403 access-denied "Token has expired" (default) or
@@ -104,6 +116,7 @@ export interface BasiqEmulator {
   issuedTokens(): string[];
   /** Zeroes the counters (in place: held references stay live). */
   resetCounters(): void;
+  /** Makes a user, as `POST /users` would, without a token; answers its new id. */
   createUser(fields: CreateUserFields): { id: string };
   /**
    * Where the Consent UI stand-in's "finish" link goes from now on (`undefined`: no link), for a test

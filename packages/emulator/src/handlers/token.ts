@@ -4,6 +4,7 @@ import { json, mediaType, type Reply } from '../http.js';
 import { isScope } from '../jwt.js';
 import type { HandlerRequest, World } from '../world.js';
 
+/** Token lifetime by default, in seconds: Basiq's 60 minutes. */
 export const DEFAULT_TOKEN_LIFETIME_SEC = 3600;
 /** `basiq-version` values `/token` accepts. */
 export const SUPPORTED_BASIQ_VERSIONS: readonly string[] = ['2.0', '2.1', '3.0'];
