@@ -40,6 +40,10 @@ export interface BasiqMiddleware<
  * (Node, Bun, Deno, Workers).
  */
 export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware;
+/**
+ * With a {@link BasiqClientFactory}: the client is made on the first request (from that
+ * request's context, e.g. Workers' bindings) and kept; `client` is `undefined` until then.
+ */
 export function basiq(factory: BasiqClientFactory): BasiqMiddleware<BasiqClient | undefined>;
 export function basiq(
   source: BasiqClient | BasiqOptions | BasiqClientFactory,
