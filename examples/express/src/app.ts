@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { buildConsentUrl, errorResponse } from '@basiq-token/core';
+import { DEFAULT_CLIENT_TOKEN_PATH, buildConsentUrl, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq } from '@basiq-token/express';
 import {
@@ -63,7 +63,7 @@ export function createApp({
 
   // A real app resolves the user from its session; the demo trusts the x-demo-user header.
   app.post(
-    '/basiq/client-token',
+    DEFAULT_CLIENT_TOKEN_PATH,
     basiqMiddleware.clientTokenRoute({ resolveUserId: (req) => demoUserId(req.headers[DEMO_USER_HEADER]) }),
   );
 
@@ -82,6 +82,8 @@ export function createApp({
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `No route for ${req.method} ${req.path}` } });
   });
+  // Basiq errors (no token to be had, …): core's answer, as the client-token route gives it.
+  app.use(basiqMiddleware.errorHandler());
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const badBody = bodyParserError(error);
     if (badBody) {
@@ -90,8 +92,10 @@ export function createApp({
         .json({ error: { code: 'invalid_body', message: 'The request body must be JSON.' } });
       return;
     }
+    // Anything else is a 500 internal_error, its details kept for the log.
     const route = errorResponse(error, logger);
-    res.status(route.status).set(route.headers).json(route.body);
+    // Not res.json(): no ETag on an answer that must not be cached.
+    res.status(route.status).set(route.headers).end(JSON.stringify(route.body));
   });
   return app;
 }

@@ -1,6 +1,6 @@
 import Koa from 'koa';
 import Router from '@koa/router';
-import { errorResponse } from '@basiq-token/core';
+import { DEFAULT_CLIENT_TOKEN_PATH, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq } from '@basiq-token/koa';
 import { DEMO_USER_HEADER, basiqAnswerOf, demoUserId, localHostOnlyKoa } from '@basiq-token/example-shared';
@@ -27,7 +27,7 @@ export function createApp({ client, logger = console }: AppOptions): Koa {
 
   // A real app resolves the user from its session; the demo trusts the x-demo-user header.
   router.post(
-    '/basiq/client-token',
+    DEFAULT_CLIENT_TOKEN_PATH,
     basiqMiddleware.clientTokenRoute({ resolveUserId: (ctx) => demoUserId(ctx.headers[DEMO_USER_HEADER]) }),
   );
 
@@ -57,6 +57,8 @@ export function createApp({ client, logger = console }: AppOptions): Koa {
         ctx.body = { error: { code: 'invalid_body', message: error.message } };
         return;
       }
+      // Basiq errors never get here: basiq() answers them with core's JSON. Anything else is a
+      // 500 internal_error in the same shape, its details kept for the log.
       const route = errorResponse(error, logger);
       ctx.status = route.status;
       ctx.set(route.headers);
