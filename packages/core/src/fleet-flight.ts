@@ -19,8 +19,10 @@ export interface FleetFlightOptions<T> {
   onGiveUp?(): void;
 }
 
-const POLL_MIN_MS = 50;
-const POLL_JITTER_MS = 50;
+// Polls start quick (a /token call usually takes tens of ms) and slow down, so that hundreds of
+// waiters (a fleet asked for many users at once) do not crowd the store the holder writes to.
+const POLL_MIN_MS = 25;
+const POLL_MAX_MS = 400;
 // Waiters outlast the lock by this much, so that a vanished holder's lock expires while they
 // still poll and one of them takes it over, rather than all of them fetching at their deadline.
 const WAIT_MARGIN_MS = 1_000;
@@ -37,8 +39,9 @@ export async function fetchOncePerFleet<T>(o: FleetFlightOptions<T>): Promise<T>
   if (owner !== undefined) return asHolder(o, owner);
   // Bounded in real time, in case an injected clock stands still.
   const deadline = performance.now() + o.lockTtlMs + WAIT_MARGIN_MS;
-  for (;;) {
-    await sleep(POLL_MIN_MS + Math.floor(Math.random() * POLL_JITTER_MS), o.signal);
+  for (let poll = 0; ; poll++) {
+    const step = Math.min(POLL_MAX_MS, POLL_MIN_MS * 2 ** poll);
+    await sleep(step / 2 + Math.floor((Math.random() * step) / 2), o.signal);
     const found = await o.read();
     if (found !== undefined) return found;
     if (performance.now() >= deadline || o.giveUp?.() === true) {
