@@ -156,8 +156,8 @@ describe.skipIf(!redisClusterSupport.available)('RedisStore on a real three-mast
           const started = Date.now();
           const err = await store.get(names[1] as string).catch((e: unknown) => e);
           expect(err).toBeInstanceOf(RedisStoreError);
-          // Bounded by commandTimeoutMs (plus scheduling), never a hung request.
-          expect(Date.now() - started).toBeLessThan(3_000);
+          // Upper bound only: far above commandTimeoutMs, far below a hung request.
+          expect(Date.now() - started).toBeLessThan(5_000);
         } finally {
           await cluster.restart(1);
         }
