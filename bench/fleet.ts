@@ -1,7 +1,8 @@
 // SERVER_ACCESS /token calls per token lifetime for fleets of 1, 2, 4 and 8 instances, each
 // instance its own core client (and, with Redis, its own Redis connection), with and without
 // a shared RedisStore. Every configuration runs at the same time against its own emulator,
-// so the whole table is measured in one run.
+// so the whole table is measured in one run. Then CLIENT_ACCESS /token calls per user when
+// every instance is asked for the same users' client tokens at the same moment.
 //
 //   npx tsx bench/fleet.ts            5 s tokens over 4 lifetimes (about 25 s)
 //   npx tsx bench/fleet.ts --quick    3 s tokens over 3 lifetimes (about 12 s)
@@ -32,6 +33,8 @@ const lifetimeSec = quick ? 3 : 5;
 const lifetimes = quick ? 3 : 4;
 const sizes = [1, 2, 4, 8];
 const callersPerInstance = 2;
+const clientUsers = quick ? 20 : 50;
+const asksPerUserPerInstance = 3;
 
 const { Redis } = await import('ioredis');
 const { createBasiqClient } = await import('@basiq-token/core');
@@ -138,6 +141,37 @@ try {
     'Counts include the first fetch; a token is refreshed when a fifth of its lifetime is left, so one holder ' +
       'makes about 1.25 calls per lifetime.\nWithout a shared store every instance refreshes its own token ' +
       '(calls grow with the fleet); with Redis the fleet refreshes as one, whatever its size.',
+  );
+
+  // Client tokens: every instance asked at once for the same users, a few times each.
+  const clientCalls = new Map<Run, number>();
+  await Promise.all(
+    runs.map(async (r) => {
+      const users = Array.from({ length: clientUsers }, (_, i) => `bench-user-${i}`);
+      const before = r.emulator.counters.clientTokens;
+      const asks = r.clients.flatMap((c) =>
+        users.flatMap((u) => Array.from({ length: asksPerUserPerInstance }, () => c.getClientToken(u))),
+      );
+      const settled = await Promise.allSettled(asks);
+      r.failed += settled.filter((a) => a.status === 'rejected').length;
+      clientCalls.set(r, r.emulator.counters.clientTokens - before);
+    }),
+  );
+  console.log(
+    `\nfleet: CLIENT_ACCESS /token calls per user (${clientUsers} users, each asked ${asksPerUserPerInstance} times ` +
+      'on every instance at the same moment)',
+  );
+  const perUser = (r: Run | undefined) =>
+    r ? ((clientCalls.get(r) ?? 0) / clientUsers).toFixed(2).padStart(13) : '            -';
+  console.log('instances | without Redis | with Redis');
+  for (const size of sizes) {
+    const alone = runs.find((r) => r.size === size && !r.shared);
+    const shared = runs.find((r) => r.size === size && r.shared);
+    console.log(`${String(size).padStart(9)} | ${perUser(alone)} | ${perUser(shared)}`);
+  }
+  console.log(
+    'Without a shared store each instance fetches its own client token per user; with Redis a per-user lock ' +
+      'elects one instance and the others read its token from the store.',
   );
 
   for (const r of runs) {
