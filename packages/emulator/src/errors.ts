@@ -206,6 +206,13 @@ export const basiqErrors = {
       title: 'Requested resource is not found',
       detail: 'Requested transaction does not exist.',
     }),
+  institutionNotFound: () =>
+    answer(404, {
+      type: 'error',
+      code: 'resource-not-found',
+      title: 'Requested resource is not found',
+      detail: 'Requested institution does not exist.',
+    }),
   jobNotFound: () =>
     answer(404, {
       type: 'error',

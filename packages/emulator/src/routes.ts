@@ -4,6 +4,7 @@ import { getConsentPage } from './handlers/consent-page.js';
 import { listConsents } from './handlers/consents.js';
 import { createUser } from './handlers/create-user.js';
 import { getUser } from './handlers/get-user.js';
+import { getInstitution } from './handlers/institution.js';
 import { listInstitutions } from './handlers/institutions.js';
 import { getJob } from './handlers/job.js';
 import { postToken } from './handlers/token.js';
@@ -33,6 +34,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/users/{userId}/consents', handler: listConsents },
   { method: 'GET', path: '/jobs/{jobId}', handler: getJob },
   { method: 'GET', path: '/institutions', handler: listInstitutions },
+  { method: 'GET', path: '/institutions/{institutionId}', handler: getInstitution },
   { method: 'GET', path: '/consent/home', handler: getConsentPage },
   { method: 'GET', path: '/consent', handler: getConsentPage, key: 'GET /consent/home' },
 ];

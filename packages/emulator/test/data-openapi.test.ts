@@ -303,6 +303,17 @@ const rows: Row[] = [
       component: { spec: 'data', name: 'InstitutionLogoResource', at: '/data/0/logo', errors: [] },
     },
   },
+  {
+    name: 'one institution',
+    spec: 'data',
+    path: '/institutions/{institutionId}',
+    status: 200,
+    run: () => get('/institutions/AU00000', server),
+    expect: {
+      noSchema: 'no vendored spec documents GET /institutions/{institutionId}',
+      component: { spec: 'data', name: 'InstitutionLogoResource', at: '/logo', errors: [] },
+    },
+  },
 ];
 
 function checkComponent(check: ComponentCheck, body: unknown): void {

@@ -222,11 +222,19 @@ describe('GET /jobs/{jobId}, GET /users/{userId}/consents, GET /institutions', (
     expect((await get(`/users/${OTHER_USER}/consents`, server)).status).toBe(404);
   });
 
-  it('lists institutions', async () => {
+  it('lists institutions, and answers the one each account links to', async () => {
     const res = await get('/institutions', server);
     expect(res.status).toBe(200);
     expect(res.body.data.map((i: any) => i.id)).toEqual(SEED_INSTITUTION_IDS);
     expect(res.body.totalCount).toBe(SEED_INSTITUTION_IDS.length);
+    const [account] = (await get(`${user}/accounts`, server)).body.data;
+    const one = await call(account.links.institution, { headers: { authorization: `Bearer ${server}` } });
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(res.body.data[0]);
+    const missing = await get('/institutions/AU99999', server);
+    expect(missing.status).toBe(404);
+    expect(missing.body.data[0].detail).toBe('Requested institution does not exist.');
+    expect((await get('/institutions/AU00000', await clientToken(emu, SEED_USER_ID))).status).toBe(403);
   });
 
   it('starts without any of it when seedUsers is false', async () => {
@@ -252,6 +260,7 @@ describe('bearer checks on the new routes', () => {
     `${user}/accounts/${SEED_ACCOUNT_IDS[0]}`,
     `${user}/transactions`,
     '/institutions',
+    '/institutions/AU00000',
   ];
   const all = [...serverOnly, `${user}/consents`, `/jobs/${SEED_JOB_ID}`];
 
