@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BasiqConfigError, MemoryStore } from '@basiq-token/core';
+import { BasiqConfigError, createBasiqClient, MemoryStore } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
 import { useEngineHarness } from './support/engine.js';
 
@@ -188,6 +188,21 @@ describe('with a shared store, the window is the fleet’s', () => {
       expect(w).not.toContain(wrongKey);
       expect(w).not.toContain('Unable to authenticate');
       expect(w).not.toContain('basiq_configuration');
+    }
+  });
+});
+
+describe('the window options', () => {
+  it.each([
+    ['a zero backoffMs', { backoffMs: 0 }, 'refresh.backoffMs'],
+    ['a negative maxBackoffMs', { maxBackoffMs: -1 }, 'refresh.maxBackoffMs'],
+    ['a maxBackoffMs below backoffMs', { backoffMs: 10_000, maxBackoffMs: 5_000 }, 'refresh.maxBackoffMs'],
+  ])('rejects %s at construction', (_name, refresh, option) => {
+    expect(() => createBasiqClient({ apiKey: 'a2V5', refresh })).toThrow(BasiqConfigError);
+    try {
+      createBasiqClient({ apiKey: 'a2V5', refresh });
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'invalid_options', option });
     }
   });
 });
