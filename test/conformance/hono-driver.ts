@@ -7,23 +7,37 @@ import type { BasiqEnv } from '@basiq-token/hono';
 import type { AdapterDriver } from './suite.js';
 import { running, statusOf } from './support/listen.js';
 
+/** How the driver mounts the client-token route. */
+export interface HonoDriverOptions {
+  /**
+   * `'route'`: `api.post('/client-token', …)`, the router matches; `'use'`: `api.use(…)` with the
+   * route's own `path` option, the route matches its path and passes the rest on.
+   */
+  mount: 'route' | 'use';
+}
+
 /**
  * A conformance driver for `@basiq-token/hono` on `@hono/node-server`: the adapter's routes on a
  * sub-app mounted at the prefix (`app.route(prefix, api)`), and `app.onError` with the adapter's
  * error handler, the app's own answer for other errors.
  */
-export function honoDriver(): AdapterDriver {
+export function honoDriver({ mount }: HonoDriverOptions = { mount: 'route' }): AdapterDriver {
   return {
     async start({ client, resolveUserId, prefix, onError }) {
       const middleware = basiq(client);
       const api = new Hono<BasiqEnv>();
       api.use(middleware);
-      api.post(
-        '/client-token',
-        middleware.clientTokenRoute({
-          resolveUserId: (c: Context) => resolveUserId({ headers: c.req.header() }),
-        }),
-      );
+      const resolveFromContext = (c: Context) => resolveUserId({ headers: c.req.header() });
+      if (mount === 'route') {
+        api.post('/client-token', middleware.clientTokenRoute({ resolveUserId: resolveFromContext }));
+      } else {
+        api.use(
+          middleware.clientTokenRoute({
+            resolveUserId: resolveFromContext,
+            path: `${prefix ?? ''}/client-token`,
+          }),
+        );
+      }
       api.get('/users/:userId', async (c) => {
         const answer = await c.var.basiq.http.get(`/users/${encodeURIComponent(c.req.param('userId'))}`);
         return c.json(answer.data);

@@ -64,8 +64,8 @@ export function basiq(
   const clientOf = (c: Context): BasiqClient => client ?? adopt((factory as BasiqClientFactory)(c));
   const current = (): BasiqClient => {
     if (client === undefined) {
-      // Only reachable when the route runs before the middleware ever did.
-      throw new TypeError('basiq(): mount the basiq() middleware before the client-token route');
+      // Unreachable: without a factory the client exists from the start, with one the route makes it.
+      throw new TypeError('basiq(): no client yet');
     }
     return client;
   };
@@ -76,7 +76,16 @@ export function basiq(
     await next();
   });
   const attached = Object.assign(middleware, {
-    clientTokenRoute: (options: ClientTokenRouteOptions) => clientTokenRoute(current, options),
+    clientTokenRoute: (options: ClientTokenRouteOptions): MiddlewareHandler => {
+      const route = clientTokenRoute(current, options);
+      if (factory === undefined) return route;
+      // With a factory the route may be the first to need the client (mounted where the
+      // middleware is not): it makes it from its own request then.
+      return async (c, next) => {
+        clientOf(c);
+        return route(c, next);
+      };
+    },
     onError: (options?: Omit<BasiqErrorHandlerOptions, 'client'>): ErrorHandler => {
       const handlers = new Map<BasiqClient | undefined, ErrorHandler>();
       return (error, c) => {

@@ -126,6 +126,22 @@ describe('@basiq-token/hono', () => {
     await expect(mw.client!.getServerToken()).rejects.toMatchObject({ code: 'client_closed' });
   });
 
+  it('with a factory: the client-token route makes the client itself where the middleware is not mounted', async () => {
+    let made = 0;
+    const mw = basiq(() => {
+      made += 1;
+      return { apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false as const };
+    });
+    const app = new Hono<BasiqEnv>();
+    app.use('/api/*', mw);
+    app.post('/basiq/client-token', mw.clientTokenRoute({ resolveUserId: () => SEEDED_USER_ID }));
+    app.get('/api/token', async (c) => c.text(typeof (await c.var.basiq.getServerToken())));
+    expect((await app.request('/basiq/client-token', { method: 'POST' })).status).toBe(200);
+    expect(await (await app.request('/api/token')).text()).toBe('string');
+    expect(made).toBe(1);
+    await mw.close();
+  });
+
   it('with a factory: a failing factory is tried again on the next request', async () => {
     let calls = 0;
     const mw = basiq(() => {
