@@ -90,6 +90,45 @@ describe('createBasiqAxios: where the token goes', () => {
     expect(emu.counters.tokenCalls).toBe(0);
     expect(replays).toEqual([]);
   });
+  it.each(['Authorization', 'authorization'])(
+    'sends a caller’s literal %s: Bearer [REDACTED] as is, never the server token',
+    async (name) => {
+      // "[REDACTED]" is what the library writes into what it hands back; a caller (or a browser
+      // whose header an app forwards) can send the same text, and it must stay theirs.
+      const err = await http
+        .get(`/users/${userId}`, { headers: { [name]: 'Bearer [REDACTED]' } })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BasiqApiError);
+      expect((err as BasiqApiError).status).toBe(401);
+      expect(proxy.received.map((r) => r.headers.authorization)).toEqual(['Bearer [REDACTED]']);
+      expect(emu.counters.tokenCalls).toBe(0);
+      expect(source.calls).toBe(0);
+      expect(replays).toEqual([]);
+    },
+  );
+
+  it('a caller’s Bearer [REDACTED] stays theirs on an attached app instance and over the fetch adapter', async () => {
+    const app = axios.create();
+    attachToAxios(app, source, { baseUrl: proxy.url, timeoutMs: 2_000 });
+    const headers = { Authorization: 'Bearer [REDACTED]' };
+    const viaApp = await app.get(`${proxy.url}/users/${userId}`, { headers }).catch((e: unknown) => e);
+    const viaFetch = await http
+      .get(`/users/${userId}`, { headers, adapter: 'fetch' })
+      .catch((e: unknown) => e);
+    expect([viaApp, viaFetch].map((e) => (e as BasiqApiError).status)).toEqual([401, 401]);
+    expect(proxy.received.map((r) => r.headers.authorization)).toEqual([
+      'Bearer [REDACTED]',
+      'Bearer [REDACTED]',
+    ]);
+    expect(source.calls).toBe(0);
+  });
+
+  it('a config the library sanitised, re-sent with the caller’s own header, keeps that header', async () => {
+    const res = await http.get(`/users/${userId}`);
+    res.config.headers.Authorization = 'Bearer caller-chosen-credential';
+    await http.request(res.config).catch((e: unknown) => e);
+    expect(proxy.received.at(-1)?.headers.authorization).toBe('Bearer caller-chosen-credential');
+  });
 });
 
 describe('attachToAxios: an app instance', () => {
@@ -302,6 +341,24 @@ describe('errors and secrets', () => {
       `Bearer ${token}`,
       `Bearer ${token}`,
     ]);
+  });
+
+  it('over the fetch adapter, no request object handed back holds the token', async () => {
+    const readAuth = (request: unknown) =>
+      request instanceof Request ? String(request.headers.get('authorization')) : '';
+    const res = await http.get(`/users/${userId}`, { adapter: 'fetch' });
+    expect(proxy.received[0]?.headers.authorization).toMatch(/^Bearer ey/);
+    const err = await http.get('/users/no-such-user', { adapter: 'fetch' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BasiqApiError);
+    const errResponse = (err as { response?: { request?: unknown } }).response;
+    const dead = createBasiqAxios(source, { baseUrl: await closedPortUrl(), timeoutMs: 2_000 });
+    const network = await dead.get(`/users/${userId}`, { adapter: 'fetch' }).catch((e: unknown) => e);
+    expect(network).toBeInstanceOf(AxiosError);
+    const requests = [res.request, errResponse?.request, (network as AxiosError).request];
+    expect(requests.map((r) => r instanceof Request)).toEqual([true, true, true]);
+    const shown = requests.map(readAuth);
+    expect(leaks(shown.join('\n'))).toEqual([]);
+    expect(shown).toEqual(['Bearer [REDACTED]', 'Bearer [REDACTED]', 'Bearer [REDACTED]']);
   });
 
   it('rejects with the token source’s error when no token can be had, sending nothing', async () => {

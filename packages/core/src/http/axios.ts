@@ -3,16 +3,14 @@ import type { AxiosAdapter, AxiosInstance, AxiosResponse, InternalAxiosRequestCo
 import { BasiqApiError } from '../errors.js';
 import type { ServerTokenSource } from '../types.js';
 import type { HttpOptions } from './http-options.js';
-import { axiosTargetUrl, isBasiqOrigin, parseHttpUrl } from './origin.js';
+import { ABSOLUTE_URL, axiosTargetUrl, isBasiqOrigin, parseHttpUrl } from './origin.js';
 import { isReplayableBody, parseJsonBody, tokenRejection } from './replay.js';
-import { REDACTED, readAuthorization, sanitizeAxiosObject } from './sanitize.js';
+import { REDACTED, SanitisedResponse, sanitizeAxiosObject } from './sanitize.js';
 
-// What a redacted bearer header reads after sanitising. A config re-sent as is (retry
-// interceptors do `instance.request(error.config)`) carries it: it is ours, not the caller's.
+/** What the library writes over the server token in a config it hands back. */
 const REDACTED_BEARER = `Bearer ${REDACTED}`;
-const WRAPPED = Symbol('basiq-token.adapter');
 
-type Outcome = { response: AxiosResponse; error?: undefined } | { response?: undefined; error: unknown };
+type AdapterConfig = InternalAxiosRequestConfig['adapter'];
 type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
 
 /**
@@ -23,132 +21,321 @@ type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
  */
 export function createBasiqAxios(source: ServerTokenSource, opts: HttpOptions): AxiosInstance {
   const instance = axios.create({ baseURL: opts.baseUrl, timeout: opts.timeoutMs });
-  attachToAxios(instance, source, opts);
+  const layer = attach(instance, source, opts);
+  // Already wrapped by default: a request that names no adapter of its own skips the lookup.
+  instance.defaults.adapter = layer.wrapperFor(instance.defaults.adapter);
   return instance;
 }
 
 /**
  * Adds the same behaviour as {@link createBasiqAxios} to an axios instance the app already
  * has, for requests whose final URL is on Basiq's origin; requests to other hosts are left
- * alone and never see the token. Attach before adding your own response interceptors so
- * they receive {@link BasiqApiError}s. Returns a function that removes the interceptors.
+ * alone and never see the token. Basiq's error answers reach every response interceptor as
+ * {@link BasiqApiError}s. Returns a function that removes the behaviour.
  */
 export function attachToAxios(
   instance: AxiosInstance,
   source: ServerTokenSource,
   opts: HttpOptions,
 ): () => void {
-  const base = parseHttpUrl(opts.baseUrl);
-  if (!base) throw new TypeError('attachToAxios: baseUrl must be an absolute http(s) URL');
-  const requestId = instance.interceptors.request.use((config) => {
-    const current = config.adapter;
-    if (typeof current === 'function' && WRAPPED in current) return config;
-    const adapter = (async (c: InternalAxiosRequestConfig) =>
-      send(c, current, source, opts, base.origin)) as AxiosAdapter;
-    Object.defineProperty(adapter, WRAPPED, { value: true });
-    config.adapter = adapter;
-    return config;
+  const layer = attach(instance, source, opts);
+  return () => layer.detach();
+}
+
+function attach(instance: AxiosInstance, source: ServerTokenSource, opts: HttpOptions): TokenLayer {
+  const layer = new TokenLayer(source, opts);
+  // Synchronous: axios then runs the request without an extra promise hop per interceptor.
+  const id = instance.interceptors.request.use((config) => layer.wrap(config), undefined, {
+    synchronous: true,
   });
-  const responseId = instance.interceptors.response.use(undefined, (error: unknown) =>
-    Promise.reject(toBasiqApiError(error, opts.baseUrl)),
-  );
-  return () => {
-    instance.interceptors.request.eject(requestId);
-    instance.interceptors.response.eject(responseId);
-  };
+  layer.detach = () => instance.interceptors.request.eject(id);
+  return layer;
 }
 
 /**
- * Runs as the adapter, after every request interceptor and `transformRequest`, so the URL
- * and headers it judges are the ones that go on the wire.
+ * The two wrappers of one inner adapter: `fresh` for a config seen for the first time, and
+ * `sanitised` for a config the library handed back (its `Authorization` reading
+ * `Bearer [REDACTED]` is the library's own redaction, to be replaced by a real token).
  */
-async function send(
-  config: InternalAxiosRequestConfig,
-  inner: InternalAxiosRequestConfig['adapter'],
-  source: ServerTokenSource,
-  opts: HttpOptions,
-  basiqOrigin: string,
-): Promise<AxiosResponse> {
-  const adapter = axios.getAdapter(inner ?? axios.defaults.adapter);
-  // A unix socket ignores the URL's host: the origin cannot be trusted, so no token.
-  const target = config.socketPath ? undefined : axiosTargetUrl(config);
-  if (!target || target.origin !== basiqOrigin) return adapter(config);
+interface Wrappers {
+  fresh: AxiosAdapter;
+  sanitised: AxiosAdapter;
+}
 
-  if (!config.timeout) config.timeout = opts.timeoutMs;
-  const callerAuthorization = readAuthorization(config.headers);
-  if (callerAuthorization !== undefined && callerAuthorization !== REDACTED_BEARER) {
-    // The caller chose its own credential: sent as is, never replaced or replayed.
-    return settle(await attempt(adapter, config), []);
+/**
+ * The work happens in an adapter wrapped around the request's own (after every request
+ * interceptor and `transformRequest`, so the URL and headers it judges are the ones that go on
+ * the wire). Wrappers are made once per inner adapter, not per request, and a config the
+ * library handed back carries the "sanitised" one: axios copies the adapter function by
+ * reference when a config is sent again, so that is how a re-sent config is recognised. A
+ * header's text never is: a caller can send `Bearer [REDACTED]` too.
+ */
+class TokenLayer {
+  readonly #source: ServerTokenSource;
+  readonly #opts: HttpOptions;
+  readonly #baseUrl: string;
+  readonly #origin: string;
+  readonly #ours = new WeakSet<AxiosAdapter>();
+  readonly #byName = new Map<string, Wrappers>();
+  readonly #byFunction = new WeakMap<object, Wrappers>();
+  // Axios copies an adapter list for every request: the last list seen is compared item by item.
+  #lastList: readonly unknown[] = [];
+  #lastListWrappers: Wrappers | undefined;
+  readonly #redirectHook: RedirectHook;
+  readonly #chainedHooks = new WeakMap<RedirectHook, RedirectHook>();
+  readonly #ownHooks = new WeakSet<RedirectHook>();
+
+  constructor(source: ServerTokenSource, opts: HttpOptions) {
+    const base = parseHttpUrl(opts.baseUrl);
+    if (!base) throw new TypeError('attachToAxios: baseUrl must be an absolute http(s) URL');
+    this.#source = source;
+    this.#opts = opts;
+    this.#baseUrl = opts.baseUrl;
+    this.#origin = base.origin;
+    this.#redirectHook = (options) => this.#dropTokenOffBasiq(options);
+    this.#ownHooks.add(this.#redirectHook);
   }
 
-  guardRedirects(config, opts.baseUrl);
-  const used: string[] = [];
-  let token = await source.getServerToken();
-  used.push(token);
-  config.headers.set('Authorization', `Bearer ${token}`);
-  let outcome = await attempt(adapter, config);
+  /** Removes the interceptor (set by whoever installed it). */
+  detach: () => void = () => undefined;
 
-  const rejection = rejectionOf(outcome);
-  if (rejection && isReplayableBody(config.data) && config.responseType !== 'stream') {
-    opts.onReplay?.(rejection);
-    opts.logger?.debug?.(
+  wrap(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig {
+    const current = config.adapter;
+    if (typeof current !== 'function' || !this.#ours.has(current)) config.adapter = this.wrapperFor(current);
+    return config;
+  }
+
+  /** The wrapper of `inner` for a config seen for the first time. */
+  wrapperFor(inner: AdapterConfig): AxiosAdapter {
+    if (Array.isArray(inner)) {
+      if (this.#lastListWrappers && sameItems(inner, this.#lastList)) return this.#lastListWrappers.fresh;
+      const wrappers = this.#wrappersOf(inner);
+      this.#lastList = [...(inner as unknown[])];
+      this.#lastListWrappers = wrappers;
+      return wrappers.fresh;
+    }
+    return this.#wrappersOf(inner).fresh;
+  }
+
+  #wrappersOf(inner: AdapterConfig): Wrappers {
+    // Names and lists of names are cached by their text, functions by identity; a list holding
+    // functions (rare) gets wrappers of its own.
+    const name =
+      inner === undefined
+        ? ''
+        : typeof inner === 'string'
+          ? inner
+          : Array.isArray(inner) && inner.every((a) => typeof a === 'string')
+            ? inner.join(',')
+            : undefined;
+    let wrappers =
+      name !== undefined
+        ? this.#byName.get(name)
+        : typeof inner === 'function'
+          ? this.#byFunction.get(inner)
+          : undefined;
+    if (wrappers) return wrappers;
+    const kept = (Array.isArray(inner) ? [...(inner as unknown[])] : inner) as AdapterConfig;
+    const sanitised: AxiosAdapter = (config) => this.#send(config, kept, sanitised, true);
+    const fresh: AxiosAdapter = (config) => this.#send(config, kept, sanitised, false);
+    this.#ours.add(fresh);
+    this.#ours.add(sanitised);
+    wrappers = { fresh, sanitised };
+    if (name !== undefined) this.#byName.set(name, wrappers);
+    else if (typeof inner === 'function') this.#byFunction.set(inner, wrappers);
+    return wrappers;
+  }
+
+  /** Whether the request goes to Basiq's origin, without parsing a URL in the usual case. */
+  #toBasiq(config: InternalAxiosRequestConfig): boolean {
+    // A unix socket ignores the URL's host: the origin cannot be trusted, so no token.
+    if (config.socketPath) return false;
+    const url = config.url ?? '';
+    // A relative path appended to Basiq's own base URL stays on its origin: nothing to parse.
+    if (
+      config.baseURL === this.#baseUrl &&
+      typeof url === 'string' &&
+      (config.allowAbsoluteUrls === false || !ABSOLUTE_URL.test(url))
+    ) {
+      return true;
+    }
+    return axiosTargetUrl(config)?.origin === this.#origin;
+  }
+
+  /**
+   * `marked`: the wrapper a config carries once handed back; `sanitised`: whether this config
+   * already carries it.
+   */
+  async #send(
+    config: InternalAxiosRequestConfig,
+    inner: AdapterConfig,
+    marked: AxiosAdapter,
+    sanitised: boolean,
+  ): Promise<AxiosResponse> {
+    const adapter = resolveAdapter(inner ?? axios.defaults.adapter, config);
+    if (!this.#toBasiq(config)) return adapter(config);
+
+    if (!config.timeout) config.timeout = this.#opts.timeoutMs;
+    const headers = config.headers;
+    const key = authorizationKey(headers);
+    const current: unknown = key === undefined ? undefined : headers[key];
+    if (current === false || (typeof current === 'string' && !(sanitised && current === REDACTED_BEARER))) {
+      // The caller chose its own credential (or, with `false`, none): sent as is, never
+      // replaced or replayed.
+      return this.#settle(config, adapter, typeof current === 'string' ? [current] : [], key);
+    }
+
+    this.#guardRedirects(config);
+    const authKey = key ?? 'Authorization';
+    const token = await this.#source.getServerToken();
+    const sent = `Bearer ${token}`;
+    headers[authKey] = sent;
+    let response: AxiosResponse | undefined;
+    let error: unknown;
+    try {
+      response = await adapter(config);
+    } catch (e) {
+      error = e;
+    }
+
+    const refused =
+      response ?? (axios.isAxiosError(error) ? (error.response as AxiosResponse | undefined) : undefined);
+    // Only a 401 or 403 can mean a refused token: no body is read on the hot path.
+    const rejection =
+      refused && (refused.status === 401 || refused.status === 403)
+        ? tokenRejection(refused.status, parseJsonBody(refused.data))
+        : undefined;
+    if (!rejection || !isReplayableBody(config.data) || config.responseType === 'stream') {
+      return this.#handBack(config, marked, response, error, [sent], authKey);
+    }
+
+    this.#opts.onReplay?.(rejection);
+    this.#opts.logger?.debug?.(
       `basiq-token: Basiq refused the server token (${rejection.status} ${rejection.basiqCode}); replaying once with a fresh one`,
     );
     try {
-      await source.invalidateServerToken(token);
+      await this.#source.invalidateServerToken(token);
     } catch {
-      opts.logger?.warn('basiq-token: could not invalidate the refused server token; replaying anyway');
+      this.#opts.logger?.warn('basiq-token: could not invalidate the refused server token; replaying anyway');
     }
+    let fresh: string;
     try {
-      token = await source.getServerToken();
-    } catch (error) {
+      fresh = await this.#source.getServerToken();
+    } catch (tokenError) {
       // No fresh token to replay with: the token error says why; the first answer is dropped.
-      sanitizeAxiosObject(outcome.response ?? outcome.error, used);
-      throw error;
+      sanitizeAxiosObject(response ?? error, [sent]);
+      throw tokenError;
     }
-    used.push(token);
-    config.headers.set('Authorization', `Bearer ${token}`);
-    outcome = await attempt(adapter, config);
+    const resent = `Bearer ${fresh}`;
+    headers[authKey] = resent;
+    try {
+      response = await adapter(config);
+      error = undefined;
+    } catch (e) {
+      response = undefined;
+      error = e;
+    }
+    return this.#handBack(config, marked, response, error, [sent, resent], authKey);
   }
-  return settle(outcome, used);
-}
 
-async function attempt(adapter: AxiosAdapter, config: InternalAxiosRequestConfig): Promise<Outcome> {
-  try {
-    return { response: await adapter(config) };
-  } catch (error) {
-    return { error };
+  /** One attempt with the caller's own `Authorization`, its credential kept out of what is handed back. */
+  async #settle(
+    config: InternalAxiosRequestConfig,
+    adapter: AxiosAdapter,
+    sent: string[],
+    key: string | undefined,
+  ): Promise<AxiosResponse> {
+    let response: AxiosResponse;
+    try {
+      response = await adapter(config);
+    } catch (error) {
+      sanitizeAxiosObject(error, sent);
+      throw this.#toApiError(error);
+    }
+    if (key !== undefined) redactHeader(config.headers, key);
+    return new SanitisedResponse(response, sent) as AxiosResponse;
   }
-}
 
-function rejectionOf(outcome: Outcome) {
-  const response =
-    outcome.response ?? (axios.isAxiosError(outcome.error) ? outcome.error.response : undefined);
-  // Only a 401 or 403 can mean a refused token: no body is read on the hot path.
-  if (!response || (response.status !== 401 && response.status !== 403)) return undefined;
-  return tokenRejection(response.status, parseJsonBody(response.data));
-}
+  /**
+   * Resolves or rejects with what the attempt gave, the server token stripped from it, and
+   * marks the config as sanitised by the library so that sending it again gets a real token.
+   */
+  #handBack(
+    config: InternalAxiosRequestConfig,
+    marked: AxiosAdapter,
+    response: AxiosResponse | undefined,
+    error: unknown,
+    sent: string[],
+    authKey: string,
+  ): AxiosResponse {
+    config.adapter = marked;
+    if (response) {
+      redactHeader(config.headers, authKey);
+      return new SanitisedResponse(response, sent) as AxiosResponse;
+    }
+    sanitizeAxiosObject(error, sent);
+    throw this.#toApiError(error);
+  }
 
-/** Strips every token sent from what is handed back, then resolves or rejects with it. */
-function settle(outcome: Outcome, used: readonly string[]): AxiosResponse {
-  sanitizeAxiosObject(outcome.response ?? outcome.error, used);
-  if (outcome.response) return outcome.response;
-  throw outcome.error;
-}
+  #toApiError(error: unknown): unknown {
+    return toBasiqApiError(error, this.#baseUrl);
+  }
 
-/** Drops the token if a redirect leaves Basiq's origin (follow-redirects only checks the host). */
-function guardRedirects(config: InternalAxiosRequestConfig, baseUrl: string): void {
-  const previous = config.beforeRedirect;
-  const hook: RedirectHook = (options, responseDetails, requestDetails) => {
+  /** Drops the token if a redirect leaves Basiq's origin (follow-redirects only checks the host). */
+  #guardRedirects(config: InternalAxiosRequestConfig): void {
+    const previous = config.beforeRedirect;
+    if (previous === undefined) {
+      config.beforeRedirect = this.#redirectHook;
+      return;
+    }
+    if (this.#ownHooks.has(previous)) return;
+    let chained = this.#chainedHooks.get(previous);
+    if (!chained) {
+      chained = (options, responseDetails, requestDetails) => {
+        this.#dropTokenOffBasiq(options);
+        previous(options, responseDetails, requestDetails);
+      };
+      this.#chainedHooks.set(previous, chained);
+      this.#ownHooks.add(chained);
+    }
+    config.beforeRedirect = chained;
+  }
+
+  #dropTokenOffBasiq(options: Record<string, unknown>): void {
     const href = typeof options.href === 'string' ? options.href : '';
     const headers = options.headers as Record<string, unknown> | undefined;
-    if (headers && !isBasiqOrigin(href, baseUrl)) {
-      for (const name of Object.keys(headers))
+    if (headers && !isBasiqOrigin(href, this.#baseUrl)) {
+      for (const name of Object.keys(headers)) {
         if (name.toLowerCase() === 'authorization') delete headers[name];
+      }
     }
-    previous?.(options, responseDetails, requestDetails);
-  };
-  config.beforeRedirect = hook;
+  }
+}
+
+// Axios passes the config too (the fetch adapter reads `config.env`); its types omit it.
+const resolveAdapter = axios.getAdapter as (adapter: AdapterConfig, config: object) => AxiosAdapter;
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The key under which axios headers hold `Authorization`, whatever its case. */
+function authorizationKey(headers: object): string | undefined {
+  if ('Authorization' in headers) return 'Authorization';
+  for (const key of Object.keys(headers)) {
+    if (key.length === 13 && key.toLowerCase() === 'authorization') return key;
+  }
+  return undefined;
+}
+
+/** Replaces the credential of the `Authorization` header at `key`, keeping the scheme. */
+function redactHeader(headers: Record<string, unknown>, key: string): void {
+  const value = headers[key];
+  if (typeof value !== 'string') return;
+  const scheme = /^\s*(\S+)\s+\S/.exec(value)?.[1];
+  headers[key] = scheme === 'Bearer' ? REDACTED_BEARER : scheme ? `${scheme} ${REDACTED}` : REDACTED;
 }
 
 /**

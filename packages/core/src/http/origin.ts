@@ -25,7 +25,7 @@ export function parseHttpUrl(url: string | URL, base?: URL): URL | undefined {
 // Axios decides the final URL in `buildFullPath`; this mirrors it (including `//host`
 // counting as absolute and `allowAbsoluteUrls: false`), so the origin checked is the one the
 // request really goes to, even when an axios version differs in small ways elsewhere.
-const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+export const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 
 /**
  * The absolute URL an axios request config will be sent to, or `undefined` when it cannot be
@@ -40,7 +40,11 @@ export function axiosTargetUrl(config: {
   if (typeof url !== 'string') return undefined;
   const baseURL = config.baseURL;
   let full = url;
-  if (typeof baseURL === 'string' && baseURL && (!ABSOLUTE.test(url) || config.allowAbsoluteUrls === false)) {
+  if (
+    typeof baseURL === 'string' &&
+    baseURL &&
+    (!ABSOLUTE_URL.test(url) || config.allowAbsoluteUrls === false)
+  ) {
     full = url ? `${baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : baseURL;
   }
   return parseHttpUrl(full);

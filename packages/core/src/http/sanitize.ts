@@ -138,8 +138,6 @@ export function sanitizeAxiosObject(target: unknown, extraSecrets: readonly stri
  * Keeps the raw request reachable at `key`, but out of `util.inspect` and loggers that walk
  * enumerable properties (it leads to its agent, and from there to other requests in flight
  * whose headers hold the same token and must not be touched), and scrubs it on first read.
- * Scrubbing lazily keeps the walk off every successful response's path: almost nobody reads
- * `response.request`.
  */
 function guardRequest(target: object | undefined, key: string, secrets: readonly string[]): void {
   if (!target) return;
@@ -147,18 +145,92 @@ function guardRequest(target: object | undefined, key: string, secrets: readonly
   if (!descriptor || !('value' in descriptor) || !descriptor.configurable) return;
   const raw: unknown = descriptor.value;
   let scrubbed = false;
+  let shown: unknown;
   Object.defineProperty(target, key, {
     configurable: true,
     enumerable: false,
     get() {
       if (!scrubbed) {
         scrubbed = true;
-        redactStrings(raw, secrets);
+        shown = scrubRequest(raw, secrets);
       }
-      return raw;
+      return shown;
     },
     set(value: unknown) {
       Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
     },
   });
+}
+
+/**
+ * The request object that may be handed back: Node's `ClientRequest` (and what follow-redirects
+ * keeps) scrubbed in place; a web `Request` (axios's fetch adapter) replaced by a copy without
+ * the credential and without its body, since no walk can reach inside its `Headers`.
+ */
+function scrubRequest(raw: unknown, secrets: readonly string[]): unknown {
+  if (typeof Request === 'function' && raw instanceof Request) {
+    const list = secrets.filter((s) => s.length >= MIN_SECRET_LENGTH);
+    const headers = new Headers();
+    raw.headers.forEach((value, name) => {
+      headers.set(name, name === 'authorization' ? redactedValue(value) : scrub(value, list));
+    });
+    try {
+      return new Request(raw.url, { method: raw.method, headers });
+    } catch {
+      return undefined;
+    }
+  }
+  redactStrings(raw, secrets);
+  return raw;
+}
+
+function redactedValue(value: string): string {
+  const scheme = /^\s*(\S+)\s+\S/.exec(value)?.[1];
+  return scheme ? `${scheme} ${REDACTED}` : REDACTED;
+}
+
+/**
+ * What the axios path resolves with: the adapter's response, whose raw `request` is kept off
+ * JSON, `util.inspect` and loggers (a getter on the prototype: not an own property) and is
+ * scrubbed of the credentials sent when first read. Building this object costs less than
+ * redefining a property on the adapter's own, which matters on every successful request.
+ */
+export class SanitisedResponse {
+  data: unknown;
+  status: number;
+  statusText: string;
+  headers: unknown;
+  config: unknown;
+  #raw: unknown;
+  #sent: readonly string[] | undefined;
+
+  /** `sent`: the `Authorization` values sent, whose credentials must not be shown. */
+  constructor(adapterResponse: object, sent: readonly string[]) {
+    const response = adapterResponse as Record<string, unknown>;
+    this.data = response.data;
+    this.status = response.status as number;
+    this.statusText = response.statusText as string;
+    this.headers = response.headers;
+    this.config = response.config;
+    for (const key of Object.keys(response)) {
+      if (!(key in this) && key !== 'request') (this as Record<string, unknown>)[key] = response[key];
+    }
+    this.#raw = response.request;
+    this.#sent = sent;
+  }
+
+  /** The raw request (Node's `ClientRequest`, or a credential-free copy of a web `Request`). */
+  get request(): unknown {
+    const sent = this.#sent;
+    if (sent) {
+      this.#sent = undefined;
+      this.#raw = scrubRequest(this.#raw, sent.flatMap(secretsOf));
+    }
+    return this.#raw;
+  }
+
+  set request(value: unknown) {
+    this.#sent = undefined;
+    this.#raw = value;
+  }
 }
