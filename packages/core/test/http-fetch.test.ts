@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { BasiqApiError, BasiqTokenError } from '../src/errors.js';
 import { createBasiqFetch, readBasiqApiError } from '../src/http/index.js';
 import type { FetchLike } from '../src/types.js';
@@ -44,11 +44,20 @@ describe('createBasiqFetch: where the token goes', () => {
     await basiqFetch(`${other.url}/absolute`);
     await basiqFetch(new Request(`${other.url}/request`));
     await basiqFetch(`//127.0.0.1:${other.port}/protocol-relative`);
+    // URLs read a backslash as a slash and drop tabs: both spell "//host" too.
+    await basiqFetch(`/\\127.0.0.1:${other.port}/backslash`);
+    await basiqFetch(`/\t/127.0.0.1:${other.port}/tab`);
     // fetch refuses URLs with credentials outright; nothing is sent anywhere
     await expect(
       basiqFetch(`http://127.0.0.1:${proxy.port}@127.0.0.1:${other.port}/userinfo`),
     ).rejects.toThrow();
-    expect(other.received.map((r) => r.path)).toEqual(['/absolute', '/request', '/protocol-relative']);
+    expect(other.received.map((r) => r.path)).toEqual([
+      '/absolute',
+      '/request',
+      '/protocol-relative',
+      '/backslash',
+      '/tab',
+    ]);
     for (const r of other.received) expect(r.headers.authorization).toBeUndefined();
     expect(proxy.received).toHaveLength(0);
     expect(source.calls).toBe(0);
@@ -71,6 +80,20 @@ describe('createBasiqFetch: where the token goes', () => {
     expect(res.status).toBe(401);
     expect(proxy.received.map((r) => r.headers.authorization)).toEqual(['Bearer caller-chosen-credential']);
     expect(emu.counters.requests[GET_USER]).toBe(1);
+    expect(emu.counters.tokenCalls).toBe(0);
+  });
+
+  it('sends a caller’s literal Bearer [REDACTED] as is, never the server token', async () => {
+    const res = await basiqFetch(`/users/${userId}`, { headers: { Authorization: 'Bearer [REDACTED]' } });
+    const req = await basiqFetch(
+      new Request(`${proxy.url}/users/${userId}`, { headers: { authorization: 'Bearer [REDACTED]' } }),
+    );
+    expect([res.status, req.status]).toEqual([401, 401]);
+    expect(proxy.received.map((r) => r.headers.authorization)).toEqual([
+      'Bearer [REDACTED]',
+      'Bearer [REDACTED]',
+    ]);
+    expect(source.calls).toBe(0);
     expect(emu.counters.tokenCalls).toBe(0);
   });
 
@@ -179,6 +202,37 @@ describe('timeouts and errors', () => {
     const err = await quick(`/users/${userId}`).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'TimeoutError' });
     expect(leaks(`${String(err)} ${JSON.stringify(err)}`)).toEqual([]);
+  });
+
+  it('once an attempt timed out, the next ones cut a hung connection at timeoutMs', async () => {
+    const closed: string[] = [];
+    const hanging = await startCaptureServer((req, res) => {
+      res.on('close', () => closed.push(req.path));
+      return true; // never answers
+    });
+    try {
+      const quick = createBasiqFetch(source, { baseUrl: hanging.url, timeoutMs: 100 });
+      const started = Date.now();
+      await expect(quick('/first')).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await expect(quick('/second')).rejects.toMatchObject({ name: 'TimeoutError' });
+      await vi.waitFor(() => expect(closed).toContain('/second'), { timeout: 2_000 });
+      expect(hanging.received.map((r) => r.headers.authorization)).toEqual([
+        `Bearer ${await source.getServerToken()}`,
+        `Bearer ${await source.getServerToken()}`,
+      ]);
+    } finally {
+      await hanging.close();
+    }
+  });
+
+  it('an answer that comes after the timeout is released, and the caller sees the timeout', async () => {
+    emu.injectFault({ path: '/users', delayMs: 300 });
+    const quick = createBasiqFetch(source, { baseUrl: proxy.url, timeoutMs: 100 });
+    await expect(quick(`/users/${userId}`)).rejects.toMatchObject({ name: 'TimeoutError' });
+    // The late answer arrives and is dropped; the next request is served normally.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await quick(`/users/${userId}`)).status).toBe(200);
   });
 
   it('still honours the caller’s own signal', async () => {

@@ -1,11 +1,16 @@
 import { BasiqApiError } from '../errors.js';
 import type { FetchLike, ServerTokenSource } from '../types.js';
+import { AttemptTimeout } from './attempt-timeout.js';
 import type { HttpOptions } from './http-options.js';
 import { isBasiqOrigin, parseHttpUrl } from './origin.js';
 import { isReplayableBody, parseJsonBody, tokenRejection } from './replay.js';
 
-/** One way to send the request again: with these headers and this signal. */
-type Sender = (headers: Headers, signal: AbortSignal) => Promise<Response>;
+// A path that `new URL(path, base)` keeps on the base's origin: one leading slash, not two
+// and not a backslash (which URLs read as a slash), and no tab or newline (which URLs drop,
+// and which could join `/` and `/` into `//host`). Such a path needs no URL parsing.
+const SAME_ORIGIN_PATH = /^\/(?![/\\])[^\t\n\r]*$/;
+
+type HeadersInput = NonNullable<RequestInit['headers']>;
 
 /**
  * A `fetch` bound to Basiq's base URL: relative paths resolve against it (absolute URLs are
@@ -21,65 +26,148 @@ type Sender = (headers: Headers, signal: AbortSignal) => Promise<Response>;
 export function createBasiqFetch(source: ServerTokenSource, opts: HttpOptions): FetchLike {
   const base = parseHttpUrl(opts.baseUrl);
   if (!base) throw new TypeError('createBasiqFetch: baseUrl must be an absolute http(s) URL');
-  // Looked up per call, not captured, so a global fetch installed later is honoured.
-  const fetchImpl: FetchLike = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const origin = base.origin;
+  const originSlash = `${origin}/`;
+  const injected = opts.fetch;
+  // The global fetch is looked up per call, not captured, so one installed later is honoured.
+  const fetchImpl: FetchLike = (input, init) =>
+    injected ? injected(input, init) : globalThis.fetch(input, init);
+  const timeout = new AttemptTimeout(opts.timeoutMs);
 
-  return async function basiqFetch(input, init) {
-    let url: URL | undefined;
-    let headers: Headers;
-    let replayable: boolean;
-    let callerSignal: AbortSignal | null | undefined;
-    let sender: Sender;
-
-    if (typeof input === 'string' || input instanceof URL) {
-      url = parseHttpUrl(input, base);
-      // Not an http(s) URL (data:, blob:, garbage): fetch's own answer, never with a token.
-      if (!url) return fetchImpl(input, init);
-      const target = url;
-      headers = new Headers(init?.headers);
-      replayable = isReplayableBody(init?.body);
-      callerSignal = init?.signal;
-      sender = (h, signal) => fetchImpl(target, { ...init, headers: h, signal });
-    } else {
-      const request = new Request(input, init);
-      url = parseHttpUrl(request.url);
-      headers = new Headers(request.headers);
-      replayable = request.body === null;
-      callerSignal = request.signal;
-      sender = (h, signal) => fetchImpl(new Request(request, { headers: h, signal }));
-    }
-
-    const signalFor = (): AbortSignal => {
-      const timeout = AbortSignal.timeout(opts.timeoutMs);
-      return callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-    };
-
-    if (!url || !isBasiqOrigin(url, opts.baseUrl) || headers.has('authorization')) {
-      return sender(headers, signalFor());
-    }
-
+  /** Sends `init` to Basiq's `url` with the server token, replaying once on a refused token. */
+  async function withToken(
+    url: string | URL,
+    init: RequestInit | undefined,
+    callerHeaders: HeadersInput | undefined,
+  ): Promise<Response> {
+    const send = (token: string) =>
+      timeout.run(
+        (signal) => fetchImpl(url, withAuthorization(init, callerHeaders, `Bearer ${token}`, signal)),
+        init?.signal,
+      );
     let token = await source.getServerToken();
-    headers.set('Authorization', `Bearer ${token}`);
-    const first = await sender(headers, signalFor());
-    if (!replayable || (first.status !== 401 && first.status !== 403)) return first;
-
+    const first = await send(token);
+    if (first.status !== 401 && first.status !== 403) return first;
+    if (!isReplayableBody(init?.body)) return first;
     const rejection = tokenRejection(first.status, await peekJson(first));
     if (!rejection) return first;
+    reportReplay(rejection);
+    // The first answer is dropped: release its connection.
+    await first.body?.cancel().catch(() => undefined);
+    await invalidate(token);
+    token = await source.getServerToken();
+    return send(token);
+  }
+
+  function reportReplay(rejection: { status: number; basiqCode: string }): void {
     opts.onReplay?.(rejection);
     opts.logger?.debug?.(
       `basiq-token: Basiq refused the server token (${rejection.status} ${rejection.basiqCode}); replaying once with a fresh one`,
     );
-    // The first answer is dropped: release its connection.
-    await first.body?.cancel().catch(() => undefined);
+  }
+
+  async function invalidate(token: string): Promise<void> {
     try {
       await source.invalidateServerToken(token);
     } catch {
       opts.logger?.warn('basiq-token: could not invalidate the refused server token; replaying anyway');
     }
+  }
+
+  /** A `Request`, or a URL off the fast path: parsed, then sent like before. */
+  async function general(input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
+    if (typeof input === 'string' || input instanceof URL) {
+      const url = parseHttpUrl(input, base);
+      // Not an http(s) URL (data:, blob:, garbage): fetch's own answer, never with a token.
+      if (!url) return fetchImpl(input, init);
+      const headers = init?.headers;
+      if (url.origin !== origin || (headers !== undefined && hasAuthorization(headers))) {
+        return timeout.run((signal) => fetchImpl(url, withSignal(init, signal)), init?.signal);
+      }
+      return withToken(url, init, headers);
+    }
+
+    const request = new Request(input, init);
+    const url = parseHttpUrl(request.url);
+    const headers = new Headers(request.headers);
+    const sendRequest = (h: Headers) =>
+      timeout.run(
+        (signal) => fetchImpl(new Request(request, signal ? { headers: h, signal } : { headers: h })),
+        request.signal,
+      );
+    if (!url || !isBasiqOrigin(url, opts.baseUrl) || headers.has('authorization')) {
+      return sendRequest(headers);
+    }
+    let token = await source.getServerToken();
+    headers.set('Authorization', `Bearer ${token}`);
+    const first = await sendRequest(headers);
+    if (request.body !== null || (first.status !== 401 && first.status !== 403)) return first;
+    const rejection = tokenRejection(first.status, await peekJson(first));
+    if (!rejection) return first;
+    reportReplay(rejection);
+    await first.body?.cancel().catch(() => undefined);
+    await invalidate(token);
     token = await source.getServerToken();
     headers.set('Authorization', `Bearer ${token}`);
-    return sender(headers, signalFor());
+    return sendRequest(headers);
+  }
+
+  return function basiqFetch(input, init) {
+    if (typeof input === 'string') {
+      // The usual call, a path on Basiq or a URL starting with its origin, skips URL parsing.
+      const url = SAME_ORIGIN_PATH.test(input)
+        ? origin + input
+        : input.startsWith(originSlash)
+          ? input
+          : undefined;
+      if (url !== undefined) {
+        const headers = init?.headers;
+        if (headers === undefined || !hasAuthorization(headers)) return withToken(url, init, headers);
+      }
+    }
+    return general(input, init);
   };
+}
+
+/** A plain `{ name: value }` record, which can be read and copied without building `Headers`. */
+function isRecord(headers: HeadersInput): headers is Record<string, string> {
+  const proto: unknown = Object.getPrototypeOf(headers);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Whether caller-supplied headers (a record, a list of pairs or any `Headers`) set `Authorization`. */
+function hasAuthorization(headers: HeadersInput): boolean {
+  if (isRecord(headers)) {
+    for (const key of Object.keys(headers)) if (key.toLowerCase() === 'authorization') return true;
+    return false;
+  }
+  if (Array.isArray(headers))
+    return headers.some((pair) => String(pair[0]).toLowerCase() === 'authorization');
+  return new Headers(headers).has('authorization');
+}
+
+/** `init` with `Authorization` added to the caller's headers (never mutated) and `signal`. */
+function withAuthorization(
+  init: RequestInit | undefined,
+  headers: HeadersInput | undefined,
+  authorization: string,
+  signal: AbortSignal | undefined,
+): RequestInit {
+  let merged: HeadersInput;
+  if (headers === undefined) merged = { authorization };
+  else if (isRecord(headers)) merged = { ...headers, authorization };
+  else if (Array.isArray(headers))
+    merged = [...(headers as [string, string][]), ['authorization', authorization]];
+  else {
+    merged = new Headers(headers);
+    merged.set('authorization', authorization);
+  }
+  if (init === undefined) return signal ? { headers: merged, signal } : { headers: merged };
+  return signal ? { ...init, headers: merged, signal } : { ...init, headers: merged };
+}
+
+function withSignal(init: RequestInit | undefined, signal: AbortSignal | undefined): RequestInit | undefined {
+  return signal ? { ...init, signal } : init;
 }
 
 /** Reads a response's JSON body from a copy, leaving the original readable. */
