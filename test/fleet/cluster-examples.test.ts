@@ -74,6 +74,27 @@ describe.skipIf(!redisClusterSupport.available)(
       expect(await clusterKeyCount()).toBeGreaterThan(0);
     }, 30_000);
 
+    it('one user asking every instance for a client token at the same moment makes one /token call', async () => {
+      const before = emulator.counters.tokenCalls;
+      const answers = await Promise.all(
+        mains.flatMap((main) =>
+          Array.from({ length: 3 }, () =>
+            fetch(`${main.url}/basiq/client-token`, {
+              method: 'POST',
+              headers: { 'x-demo-user': SEEDED_USER_ID },
+            }).then(async (res) => ({
+              status: res.status,
+              body: (await res.json()) as { access_token?: string },
+            })),
+          ),
+        ),
+      );
+      for (const a of answers) expect(a.status).toBe(200);
+      expect(new Set(answers.map((a) => a.body.access_token)).size).toBe(1);
+      expect(emulator.counters.clientTokens).toBe(1);
+      expect(emulator.counters.tokenCalls).toBe(before + 1);
+    }, 30_000);
+
     it('exit 0 on SIGTERM, with nothing on stderr', async () => {
       const ends = await Promise.all(mains.map((main) => main.stop()));
       for (const { code, signal, stderr } of ends)
