@@ -18,29 +18,33 @@ const silent = { warn: () => {}, error: () => {}, info: () => {}, debug: () => {
 
 type Flavour = {
   name: string;
-  store(url: string, prefix: string): Promise<{ store: RedisStore; close(): Promise<void> }>;
+  store(
+    url: string,
+    prefix: string,
+    commandTimeoutMs: number,
+  ): Promise<{ store: RedisStore; close(): Promise<void> }>;
 };
 const flavours: Flavour[] = [
   {
     name: 'ioredis',
-    async store(url, prefix) {
+    async store(url, prefix, commandTimeoutMs) {
       const client = new Redis(url, { maxRetriesPerRequest: 1 });
       client.on('error', () => {});
       await client.ping();
       return {
-        store: createRedisStore({ client, prefix, commandTimeoutMs: 300 }),
+        store: createRedisStore({ client, prefix, commandTimeoutMs }),
         close: async () => client.disconnect(),
       };
     },
   },
   {
     name: 'node-redis',
-    async store(url, prefix) {
+    async store(url, prefix, commandTimeoutMs) {
       const client = createClient({ url });
       client.on('error', () => {});
       await client.connect();
       return {
-        store: createRedisStore({ client, prefix, commandTimeoutMs: 300 }),
+        store: createRedisStore({ client, prefix, commandTimeoutMs }),
         close: async () => client.destroy(),
       };
     },
@@ -69,17 +73,20 @@ describe.skipIf(!redisSupport.available)('core clients sharing a RedisStore (in 
 
   for (const flavour of flavours) {
     describe(flavour.name, () => {
-      async function clients(n: number, extra: Record<string, unknown> = {}): Promise<BasiqClient[]> {
+      /**
+       * `n` clients sharing one prefix. The store timeout is long by default: on a loaded machine a
+       * slow answer would degrade a client, which would then (correctly) fetch its own token.
+       */
+      async function clients(n: number, commandTimeoutMs = 2_000): Promise<BasiqClient[]> {
         const prefix = `core:${randomUUID()}:`;
         return Promise.all(
           Array.from({ length: n }, async () => {
-            const { store, close } = await flavour.store(redis.url, prefix);
+            const { store, close } = await flavour.store(redis.url, prefix, commandTimeoutMs);
             const client = createBasiqClient({
               apiKey: emulator.apiKey,
               baseUrl: emulator.url,
               store,
               logger: silent,
-              ...extra,
             });
             cleanups.push(async () => {
               await client.close();
@@ -111,7 +118,7 @@ describe.skipIf(!redisSupport.available)('core clients sharing a RedisStore (in 
       });
 
       it('a hung Redis does not hang requests: the client degrades and still answers', async () => {
-        const [client] = (await clients(1)) as [BasiqClient];
+        const [client] = (await clients(1, 300)) as [BasiqClient];
         const degraded = new Promise((resolve) => client.once('store:degraded', resolve));
         await redis.pause();
         try {
