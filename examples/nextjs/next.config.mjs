@@ -1,19 +1,15 @@
 /** @type {import('next').NextConfig} */
 const config = {
   poweredByHeader: false,
-  // The repository's own `tsc -p .` type-checks src/ (and CI runs it); skipping Next's second
-  // pass keeps the build, which the tests run once per run, to about half.
+  // The repository's own `tsc -p .` type-checks src/; skipping Next's second pass keeps the
+  // build, which the tests run once per run, to about half.
   typescript: { ignoreBuildErrors: true },
-  // Loaded from node_modules at run time rather than bundled: the launcher (start.mjs) and the
-  // routes then share one copy of core, so the client it creates is the one the routes use.
-  serverExternalPackages: [
-    '@basiq-token/core',
-    '@basiq-token/next',
-    '@basiq-token/example-shared',
-    '@basiq-token/emulator',
-    '@basiq-token/redis',
-    'ioredis',
-  ],
+  experimental: {
+    // Next bundles the workspace packages (symlinks are not node_modules to it) and would
+    // minify class names away: the launcher's client (start.mjs, core from node_modules) throws
+    // errors that the bundled copy of core recognises by class name.
+    serverMinification: false,
+  },
 };
 
 export default config;

@@ -10,9 +10,9 @@ import {
   exitOnDemoEnvError,
   listening,
   loadDemoEnv,
-  misdirectedAnswer,
   runDemo,
 } from '@basiq-token/example-shared';
+import { localOnly } from './local-only.mjs';
 
 const env = await loadDemoEnv().catch(exitOnDemoEnvError);
 const client = createBasiqClient({ ...env.basiq, logger: console });
@@ -33,23 +33,8 @@ await runDemo({
   name: 'Next.js',
   env,
   listen: async (port, host) => {
-    server = createServer((req, res) => {
-      // Only requests addressed to this loopback address (DNS rebinding), as in every example.
-      const refused = misdirectedAnswer(req);
-      if (refused) {
-        res.writeHead(refused.status, {
-          ...refused.headers,
-          'content-type': 'application/json; charset=utf-8',
-        });
-        res.end(JSON.stringify(refused.body));
-        return;
-      }
-      handle(req, res).catch((error) => {
-        console.error('Request failed:', error instanceof Error ? error.name : typeof error);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong.' } }));
-      });
-    });
+    // Only requests addressed to this loopback address (DNS rebinding), as in every example.
+    server = createServer(localOnly(handle));
     return listening(server.listen(port, host));
   },
   close: async () => {

@@ -1,0 +1,100 @@
+import { createRequire } from 'node:module';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import request from 'supertest';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBasiqClient } from '@basiq-token/core';
+import { startEmulator } from '@basiq-token/emulator';
+import type { BasiqClient } from '@basiq-token/core';
+import { runExampleContract } from '../../../test/conformance/support/example-contract.js';
+import { ensureNextBuild } from '../../../test/support/next-build.js';
+
+// The app as `next build` made it, served by Next's production server in this process (what
+// start.mjs does), so createListener can hand it the test's client the way start.mjs hands its own.
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+const HANDOFF = Symbol.for('basiq-token.example-nextjs');
+
+interface NextServer {
+  prepare(): Promise<void>;
+  getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  close(): Promise<void>;
+}
+type CreateNext = (options: { dev: boolean; dir: string; hostname: string; port: number }) => NextServer;
+
+let server: NextServer | undefined;
+let handle: ReturnType<NextServer['getRequestHandler']>;
+
+beforeAll(async () => {
+  await ensureNextBuild(APP_DIR);
+  // Next's CommonJS entry, loaded by Node itself rather than through the test's transform.
+  const next = createRequire(import.meta.url)('next') as CreateNext;
+  server = next({ dev: false, dir: APP_DIR, hostname: '127.0.0.1', port: 0 });
+  await server.prepare();
+  handle = server.getRequestHandler();
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+  delete (globalThis as { [HANDOFF]?: unknown })[HANDOFF];
+});
+
+runExampleContract('nextjs', {
+  createListener(client: BasiqClient) {
+    (globalThis as { [HANDOFF]?: unknown })[HANDOFF] = { client };
+    return (req, res) => void handle(req, res);
+  },
+  main: 'examples/nextjs/start.mjs',
+});
+
+const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+
+describe('nextjs example: its own routes', () => {
+  it("GET /api/client-token answers the demo user's token as a bare JSON string, 401 JSON without a user", async () => {
+    const emulator = await startEmulator();
+    const client = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
+    try {
+      (globalThis as { [HANDOFF]?: unknown })[HANDOFF] = { client };
+      const app = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
+      const res = await request(app).get('/api/client-token').set('x-demo-user', SEEDED_USER_ID).expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      const token = JSON.parse(res.text) as unknown;
+      expect(typeof token).toBe('string');
+      expect(decodeJwt(token as string)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEEDED_USER_ID });
+
+      const anonymous = await request(app).get('/api/client-token').expect(401);
+      expect(anonymous.body.error.code).toBe('unauthenticated');
+      // The starter kit's ?userId= is not a sign-in.
+      await request(app).get(`/api/client-token?userId=${SEEDED_USER_ID}`).expect(401);
+
+      const wrongMethod = await request(app).get('/basiq/client-token').expect(405);
+      expect(wrongMethod.headers.allow).toBe('POST');
+      expect(wrongMethod.body.error.code).toBe('method_not_allowed');
+
+      const ready = await request(app).get('/readyz').expect(200);
+      expect(ready.body.status).toBe('ready');
+      const tokenless = createBasiqClient({
+        apiKey: emulator.apiKey,
+        baseUrl: emulator.url,
+        logger: false,
+        retry: { retries: 0 },
+      });
+      (globalThis as { [HANDOFF]?: unknown })[HANDOFF] = { client: tokenless };
+      emulator.injectFault({ path: '/token', status: 503, times: 5 });
+      const notReady = await request(app).get('/readyz').expect(503);
+      expect(notReady.body).toMatchObject({ status: 'unavailable', error: { code: 'basiq_unavailable' } });
+      await tokenless.close();
+      emulator.clearFaults();
+      (globalThis as { [HANDOFF]?: unknown })[HANDOFF] = { client };
+      const page = await request(app).get('/').expect(200);
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(page.text).toContain('Connect your bank');
+      const script = await request(app).get('/demo.js').expect(200);
+      expect(script.text).toContain("fetch('/basiq/client-token'");
+    } finally {
+      await client.close();
+      await emulator.stop();
+    }
+  });
+});
