@@ -8,10 +8,20 @@ import type { RedisClusterHandle } from '../support/redis-cluster.js';
 import { startFleet, Instance } from './fleet.js';
 import { apiKeySecrets, dumpRedis, findLeaks } from './secrets-scan.js';
 import type { RedisDump } from './secrets-scan.js';
+import {
+  clientLockHolderKilled,
+  hundredUsersHundredCalls,
+  oneUserOneCall,
+  wrongKeyDoesNotStorm,
+} from './token-scenarios.js';
+import type { FleetContext } from './token-scenarios.js';
 
 noteRedisClusterSkip('fleet on Redis Cluster');
 
 const SIZE = 8;
+const wrongKey = Buffer.from(
+  '11111111-1111-4111-8111-111111111111:22222222-2222-4222-8222-222222222222',
+).toString('base64');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(
@@ -66,18 +76,22 @@ describe.skipIf(!redisClusterSupport.available)(
     }
 
     /**
-     * Points the fleet at `e` under a fresh prefix. The store timeout is long (2 s) for the suites
-     * about sharing: on a loaded machine a slow answer would degrade an instance, which would then
-     * (correctly) work alone and break the count.
+     * Points the fleet at `e` under a fresh prefix (or `opts.prefix`). The store timeout is long
+     * (2 s): on a loaded machine a slow answer would degrade an instance, which would then
+     * (correctly) work alone and break the counts.
      */
-    async function configure(e: BasiqEmulator, clientOptions: Record<string, unknown>, instances = fleet) {
-      const prefix = `fleet:${randomUUID()}:`;
+    async function configure(
+      e: BasiqEmulator,
+      clientOptions: Record<string, unknown>,
+      opts: { apiKey?: string; prefix?: string; instances?: Instance[] } = {},
+    ): Promise<string> {
+      const prefix = opts.prefix ?? `fleet:${randomUUID()}:`;
       await Promise.all(
-        instances.map((i) =>
+        (opts.instances ?? fleet).map((i) =>
           // redisUrl null: the instances use the cluster their environment names.
           i.configure({
             baseUrl: e.url,
-            apiKey: e.apiKey,
+            apiKey: opts.apiKey ?? e.apiKey,
             redisUrl: null,
             prefix,
             clientOptions,
@@ -87,6 +101,18 @@ describe.skipIf(!redisClusterSupport.available)(
       );
       return prefix;
     }
+
+    /** The client-token and refusal scenarios the single-Redis fleet runs too (token-scenarios.ts). */
+    const ctx: FleetContext = {
+      fleet: () => fleet,
+      async replace(index) {
+        const fresh = new Instance(envFor(index));
+        await fresh.ready;
+        fleet[index] = fresh;
+      },
+      emulator,
+      configure,
+    };
 
     /** Everything every master holds. */
     async function dumpCluster(): Promise<RedisDump> {
@@ -104,7 +130,10 @@ describe.skipIf(!redisClusterSupport.available)(
     }
 
     async function expectNoSecrets(): Promise<void> {
-      const secrets = emulators.flatMap((e) => [...apiKeySecrets(e.apiKey), ...e.issuedTokens()]);
+      const secrets = [
+        ...apiKeySecrets(wrongKey),
+        ...emulators.flatMap((e) => [...apiKeySecrets(e.apiKey), ...e.issuedTokens()]),
+      ];
       expect(secrets.length).toBeGreaterThan(emulators.length);
       const dump = await dumpCluster();
       expect(dump.keys.length).toBeGreaterThan(0);
@@ -161,7 +190,9 @@ describe.skipIf(!redisClusterSupport.available)(
       const doomed = holder.serverBurst(10);
       doomed.catch(() => {});
       await until(async () => e.counters.tokenCalls === 1, 'the holder calls /token');
-      const locks = (await dumpCluster()).keys.filter((k) => k.startsWith(prefix) && k.includes('lock'));
+      const locks = (await dumpCluster()).keys.filter(
+        (k) => k.startsWith(prefix) && k.endsWith(':lock:server'),
+      );
       expect(locks).toHaveLength(1);
       await holder.kill();
 
@@ -176,6 +207,26 @@ describe.skipIf(!redisClusterSupport.available)(
       fleet = [replacement, ...survivors];
       await expectNoSecrets();
     }, 30_000);
+
+    it('8 instances asked at the same moment for one user’s client token make one /token call', async () => {
+      await oneUserOneCall(ctx);
+      await expectNoSecrets();
+    }, 30_000);
+
+    it('100 users, each asked at the same moment on all 8 instances: 100 /token calls', async () => {
+      await hundredUsersHundredCalls(ctx);
+      await expectNoSecrets();
+    }, 60_000);
+
+    it('the holder of a user’s lock SIGKILLed mid-call: the others still answer, no request fails', async () => {
+      await clientLockHolderKilled(ctx);
+      await expectNoSecrets();
+    }, 30_000);
+
+    it('8 instances with a wrong key make at most 2 /token calls together in 10 s; the corrected key works at once', async () => {
+      await wrongKeyDoesNotStorm(ctx, wrongKey);
+      await expectNoSecrets();
+    }, 60_000);
 
     it('a master SIGKILLed mid-traffic fails no request; the fleet shares again once it is back', async () => {
       const lifetimeSec = 3;
