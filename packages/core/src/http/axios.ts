@@ -136,8 +136,9 @@ class TokenLayer {
           : undefined;
     if (wrappers) return wrappers;
     const kept = (Array.isArray(inner) ? [...(inner as unknown[])] : inner) as AdapterConfig;
-    const sanitised: AxiosAdapter = (config) => this.#send(config, kept, sanitised, true);
-    const fresh: AxiosAdapter = (config) => this.#send(config, kept, sanitised, false);
+    const resolve = adapterResolver(kept);
+    const sanitised: AxiosAdapter = (config) => this.#send(config, resolve(config), sanitised, true);
+    const fresh: AxiosAdapter = (config) => this.#send(config, resolve(config), sanitised, false);
     this.#ours.add(fresh);
     this.#ours.add(sanitised);
     wrappers = { fresh, sanitised };
@@ -168,11 +169,10 @@ class TokenLayer {
    */
   async #send(
     config: InternalAxiosRequestConfig,
-    inner: AdapterConfig,
+    adapter: AxiosAdapter,
     marked: AxiosAdapter,
     sanitised: boolean,
   ): Promise<AxiosResponse> {
-    const adapter = resolveAdapter(inner ?? axios.defaults.adapter, config);
     if (!this.#toBasiq(config)) return adapter(config);
 
     if (!config.timeout) config.timeout = this.#opts.timeoutMs;
@@ -270,7 +270,7 @@ class TokenLayer {
   ): AxiosResponse {
     config.adapter = marked;
     if (response) {
-      redactHeader(config.headers, authKey);
+      config.headers[authKey] = REDACTED_BEARER;
       return new SanitisedResponse(response, sent) as AxiosResponse;
     }
     sanitizeAxiosObject(error, sent);
@@ -313,7 +313,25 @@ class TokenLayer {
 }
 
 // Axios passes the config too (the fetch adapter reads `config.env`); its types omit it.
-const resolveAdapter = axios.getAdapter as (adapter: AdapterConfig, config: object) => AxiosAdapter;
+const getAdapter = axios.getAdapter as (adapter: AdapterConfig, config: object) => AxiosAdapter;
+
+/**
+ * How a wrapper finds the adapter it wraps. Names resolve to the same function every time
+ * unless the fetch adapter is reached (it is built from `config.env`), so a list that settles
+ * on `http` (axios's default in Node) or `xhr` first is resolved once, not per request.
+ */
+function adapterResolver(inner: AdapterConfig): (config: object) => AxiosAdapter {
+  // Axios's own default, read per request: an app may change it later.
+  if (inner === undefined) return (config) => getAdapter(axios.defaults.adapter, config);
+  const names = inner;
+  const list: unknown[] = Array.isArray(names) ? names : [names];
+  const first = list.find((name) => name === 'http' || name === 'fetch' || typeof name === 'function');
+  if (first !== 'http' || !list.every((name) => typeof name === 'string')) {
+    return (config) => getAdapter(names, config);
+  }
+  let resolved: AxiosAdapter | undefined;
+  return (config) => (resolved ??= getAdapter(names, config));
+}
 
 function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
