@@ -1,5 +1,5 @@
 import axios from 'axios';
-import { errorResponse } from '@basiq-token/core';
+import { createBasiqApi, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, BasiqRequestContext, FetchLike } from '@basiq-token/core';
 
 /**
@@ -20,9 +20,12 @@ export function fixedHeaderClient(baseUrl: string, token: string): BasiqClient {
   const notInBaseline = async (): Promise<never> => {
     throw new Error('the overhead baseline serves GET /users/:userId only');
   };
+  // The examples call Basiq through `api`: the same typed client, over the fixed-header fetch.
+  const api = createBasiqApi(fetchFixed, baseUrl);
   const context: BasiqRequestContext = Object.freeze({
     http,
     fetch: fetchFixed,
+    api,
     getServerToken: async () => token,
     getClientToken: notInBaseline,
   });
@@ -30,6 +33,7 @@ export function fixedHeaderClient(baseUrl: string, token: string): BasiqClient {
     baseUrl,
     http,
     fetch: fetchFixed,
+    api,
     context: () => context,
     getServerToken: context.getServerToken,
     getClientToken: notInBaseline,

@@ -1,6 +1,8 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { inspect } from 'node:util';
 import type { AxiosInstance } from 'axios';
+import { createBasiqApi } from './api/index.js';
+import type { BasiqApi } from './api/index.js';
 import { TokenBudget } from './budget.js';
 import { ClientTokenManager } from './client-tokens.js';
 import { buildConsentUrl } from './consent.js';
@@ -78,6 +80,7 @@ export class BasiqClient implements ServerTokenSource {
   readonly #clients: ClientTokenManager;
   readonly #httpOptions: HttpOptions;
   readonly #context: BasiqRequestContext;
+  #api: BasiqApi | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: BasiqOptions) {
@@ -174,12 +177,33 @@ export class BasiqClient implements ServerTokenSource {
     };
     this.http = createBasiqAxios(this, this.#httpOptions);
     this.fetch = createBasiqFetch(this, this.#httpOptions);
+    // A getter, so the typed client is made only when a request first uses it.
+    const api = () => this.api;
     this.#context = Object.freeze({
       http: this.http,
       fetch: this.fetch,
+      get api() {
+        return api();
+      },
       getServerToken: () => this.getServerToken(),
       getClientToken: (userId: string) => this.getClientToken(userId),
     });
+  }
+
+  /**
+   * A typed client for every endpoint of Basiq's v3 API (openapi-fetch over types generated from
+   * Basiq's OpenAPI specs), sending through {@link fetch}: the server token, the origin check, the
+   * timeout and the single replay on a refused token apply. Basiq's error answers resolve as
+   * `{ error, response }` like `fetch`'s do (`new BasiqApiError(response.status, error)` makes the
+   * typed error); it rejects only when no answer came. Made on first use, then the same object.
+   *
+   * @example
+   * const { data, error, response } = await basiq.api.GET('/users/{userId}/accounts', {
+   *   params: { path: { userId } },
+   * });
+   */
+  get api(): BasiqApi {
+    return (this.#api ??= createBasiqApi(this.fetch, this.baseUrl));
   }
 
   /**

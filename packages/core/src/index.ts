@@ -19,6 +19,8 @@ export {
   toBasiqApiError,
 } from './http/index.js';
 export type { HttpOptions } from './http/index.js';
+export { createBasiqApi } from './api/index.js';
+export type { BasiqApi, BasiqPaths } from './api/index.js';
 export { clientTokenRoute, errorResponse, routeBodyText } from './route.js';
 export { createClientTokenFetchHandler, routeResponseToFetch } from './fetch-handler.js';
 export type { ClientTokenFetchHandler, ClientSource } from './fetch-handler.js';

@@ -1,4 +1,5 @@
 import type { AxiosInstance } from 'axios';
+import type { BasiqApi } from './api/index.js';
 import type { TokenStore } from './store.js';
 
 /** Anything with `warn` and `error` (console, pino, Nest's `Logger`). Messages never hold secrets. */
@@ -140,6 +141,8 @@ export interface BasiqRequestContext {
   http: AxiosInstance;
   /** A fetch bound to Basiq's base URL (relative paths allowed) that sends the server token. */
   fetch: FetchLike;
+  /** A typed client for every Basiq endpoint, over {@link fetch} (see `BasiqClient.api`). */
+  readonly api: BasiqApi;
   getServerToken(): Promise<string>;
   getClientToken(userId: string): Promise<ClientToken>;
 }

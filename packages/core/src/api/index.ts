@@ -1,0 +1,3 @@
+export { createBasiqApi } from './client.js';
+export type { BasiqApi } from './client.js';
+export type { BasiqPaths } from './paths.js';
