@@ -8,3 +8,5 @@ export type {
 } from './app-router.js';
 export { pagesClientTokenRoute } from './pages-router.js';
 export type { PagesApiRoute, PagesClientTokenRouteOptions } from './pages-router.js';
+export { withBasiqErrors, withBasiqApiErrors } from './errors.js';
+export type { BasiqErrorsOptions } from './errors.js';

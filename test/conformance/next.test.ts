@@ -1,0 +1,144 @@
+/**
+ * The conformance suite against @basiq-token/next in a real Next.js app (test/fixtures/next-app,
+ * built once per run by `next build`) served by Next's production server in this process: the
+ * App Router routes (clientTokenRouteHandlers, withBasiqErrors) and the Pages Router routes
+ * (pagesClientTokenRoute, withBasiqApiErrors), each at the root and under /api/basiq. Next's own
+ * error handling reports to the suite through the app's instrumentation `onRequestError`.
+ *
+ * Also: Basiq's account-verification starter kit's browser logic, as that kit writes it
+ * (`const { data } = await axios.get('/api/client-token')`, then `data` is the token), against
+ * the Pages Router drop-in and the App Router handler.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import axios, { AxiosError } from 'axios';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBasiqClient } from '@basiq-token/core';
+import type { BasiqClient } from '@basiq-token/core';
+import { startEmulator } from '@basiq-token/emulator';
+import type { BasiqEmulator } from '@basiq-token/emulator';
+import { ensureNextBuild } from '../support/next-build.js';
+import { SEEDED_USER_ID, runConformanceSuite } from './suite.js';
+import type { AdapterDriver, DriverStartOptions } from './suite.js';
+
+const APP_DIR = fileURLToPath(new URL('../fixtures/next-app/', import.meta.url));
+const SLOT = Symbol.for('basiq-token.test.next-app');
+
+interface NextServer {
+  prepare(): Promise<void>;
+  getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  close(): Promise<void>;
+}
+type CreateNext = (options: { dev: boolean; dir: string; hostname: string; port: number }) => NextServer;
+
+let next: NextServer | undefined;
+let server: Server | undefined;
+let base = '';
+
+beforeAll(async () => {
+  await ensureNextBuild(APP_DIR);
+  const createNext = createRequire(import.meta.url)('next') as CreateNext;
+  next = createNext({ dev: false, dir: APP_DIR, hostname: '127.0.0.1', port: 0 });
+  await next.prepare();
+  const handle = next.getRequestHandler();
+  server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 180_000);
+
+afterAll(async () => {
+  if (server) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server!.close(resolve));
+  }
+  await next?.close();
+  install(undefined);
+});
+
+type Harness = Omit<DriverStartOptions, 'prefix'> & { prefix: string };
+
+function install(harness: Harness | undefined): void {
+  (globalThis as { [SLOT]?: Harness })[SLOT] = harness;
+}
+
+/** One app per router; `start` points it at the scenario's client, `close` takes it away. */
+function nextDriver(router: 'app' | 'pages'): AdapterDriver {
+  return {
+    async start({ client, resolveUserId, prefix = '', onError }) {
+      install({ client, resolveUserId, onError, prefix });
+      return {
+        url: router === 'app' ? base : `${base}/api/pages`,
+        close: async () => install(undefined),
+      };
+    },
+  };
+}
+
+runConformanceSuite('next (App Router, Node runtime)', nextDriver('app'));
+runConformanceSuite('next (Pages Router)', nextDriver('pages'));
+
+describe("Basiq's starter kit browser code against @basiq-token/next", () => {
+  let emulator: BasiqEmulator;
+  let client: BasiqClient;
+  const errors: unknown[] = [];
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ tokenLifetimeSec: 3600 });
+    client = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
+    // The app's session: a cookie the app set at sign-in, read on the server.
+    install({
+      client,
+      prefix: '',
+      onError: (error) => errors.push(error),
+      resolveUserId: ({ headers }) => /(?:^|;\s*)session=([^;]+)/.exec(String(headers.cookie ?? ''))?.[1],
+    });
+  });
+  afterAll(async () => {
+    install(undefined);
+    await client?.close();
+    await emulator?.stop();
+  });
+
+  /** The kit's browser: an axios instance on the app's origin, carrying the session cookie. */
+  function browser(origin: string, sessionUserId?: string) {
+    return axios.create({
+      baseURL: origin,
+      headers: sessionUserId ? { Cookie: `session=${sessionUserId}` } : {},
+    });
+  }
+
+  for (const [router, origin] of [
+    ['Pages Router drop-in (pages/api/client-token)', () => base],
+    ['App Router handler', () => `${base}/app`],
+  ] as const) {
+    it(`${router}: GET /api/client-token, the body used as the token string`, async () => {
+      const kit = browser(origin(), SEEDED_USER_ID);
+      // As the kit's getNewClientToken does it (newer kit: no params; older: ?userId=).
+      const { data } = await kit.get('/api/client-token');
+      expect(typeof data).toBe('string');
+      expect(decodeJwt(data as string)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEEDED_USER_ID });
+      // The kit then opens the Consent UI with it; the emulator's stand-in accepts it for this user.
+      const consent = await fetch(`${emulator.url}/consent/home?token=${encodeURIComponent(data as string)}`);
+      expect(consent.status).toBe(200);
+      expect(await consent.text()).toContain(SEEDED_USER_ID);
+
+      // The older kit's ?userId= names another user: ignored, the session decides.
+      const other = emulator.createUser({ email: 'someone.else@example.com' }).id;
+      const viaQuery = await kit.get('/api/client-token', { params: { userId: other } });
+      expect(decodeJwt(viaQuery.data as string).userId).toBe(SEEDED_USER_ID);
+
+      // Without a session: 401 JSON, and no token for anybody named in the query.
+      const anonymous = await browser(origin())
+        .get('/api/client-token', { params: { userId: other } })
+        .catch((error: unknown) => error as AxiosError);
+      expect(anonymous).toBeInstanceOf(AxiosError);
+      expect((anonymous as AxiosError).response?.status).toBe(401);
+      expect((anonymous as AxiosError).response?.data).toMatchObject({ error: { code: 'unauthenticated' } });
+      expect(errors).toEqual([]);
+    });
+  }
+});
