@@ -157,7 +157,7 @@ describe.skipIf(!redisSupport.available)(`a fleet of ${SIZE} processes sharing o
     const doomed = holder.serverBurst(10);
     doomed.catch(() => {});
     await until(async () => e.counters.tokenCalls === 1, 'the holder calls /token');
-    const locks = await raw.keys(`${prefix}*lock*`);
+    const locks = await raw.keys(`${prefix}*lock:server*`);
     expect(locks).toHaveLength(1);
     await holder.kill();
     // The killed holder never released its lock: it is still there.

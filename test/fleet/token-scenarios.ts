@@ -44,7 +44,7 @@ async function until(check: () => boolean, what: string, deadlineMs = 30_000): P
 async function expectShared(ctx: FleetContext, instances = ctx.fleet()): Promise<void> {
   const stats = await Promise.all(instances.map((i) => i.stats()));
   const degraded = stats.flatMap((s) => s.logs.filter((l) => l.includes('token store')));
-  expect(degraded, 'an instance lost the shared store').toEqual([]);
+  expect(degraded, `an instance lost the shared store: ${degraded.join(' | ')}`).toEqual([]);
 }
 
 function expectAllServed(results: ClientTokensResult[], perInstance: number): void {

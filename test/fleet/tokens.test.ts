@@ -66,6 +66,8 @@ describe.skipIf(!redisSupport.available)(
               redisUrl: redis.url,
               prefix,
               clientOptions,
+              // Sharing is under test: a slow answer on a loaded machine must not cut an instance off.
+              storeTimeoutMs: 5_000,
             }),
           ),
         );

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { BasiqConfigError, BasiqError, BasiqRateLimitError, BasiqTokenError } from './errors.js';
+import { fetchOncePerFleet } from './fleet-flight.js';
 import type { Sealer } from './sealing.js';
 import type { Redactor } from './secrets.js';
 import type { TokenStore } from './store.js';
@@ -15,8 +16,10 @@ export interface RefusalWindowOptions {
   maxMs: number;
   /** The first window after a 403 (account disabled, IP throttled), in place of `baseMs`. */
   cooldownMs: number;
-  /** How long the probe lock is held at most. */
+  /** How long the lock of the call that goes first is held at most. */
   lockTtlMs: number;
+  /** Aborts waiting for that call (the client closing). */
+  signal: AbortSignal;
   /** Told when a window starts. */
   onWindow?(info: {
     code: string;
@@ -38,36 +41,38 @@ interface State {
   option: string | undefined;
 }
 
-/** What {@link RefusalWindow.enter} hands back: whether this call is the one probing after a window. */
-export interface Pass {
-  probeOwner: string | undefined;
-  /** A refusal is on record (here or in the store): a success clears it. */
-  onRecord: boolean;
-}
+// How long a success vouches for the key in the store: within it, calls go ahead without waiting
+// for one another; after it, the next call goes first again (once).
+const VERIFIED_TTL_MS = 3_600_000;
 
-// While another call probes whether Basiq answers again, the others are told to come back soon.
-const PROBE_RETRY_AFTER_MS = 1_000;
+const GO_AHEAD = Symbol('go ahead');
 
 /**
- * After `/token` refuses this application (a wrong key or version: 400, 401, 404; a throttle:
+ * After `/token` refuses the application (a wrong key or version: 400, 401, 404; a throttle:
  * 403, 429), no `/token` call at all for a window that grows with each refusal in a row
- * (`baseMs`, doubled, up to `maxMs`; at least `cooldownMs` after a 403; at least Basiq's
- * `Retry-After`, up to `maxMs`). Callers meanwhile get the same error at once. The window is
- * kept in the store (sealed), so a fleet sharing one store waits as one; when it ends, one
- * call in the fleet (the holder of a probe lock) asks Basiq again while the others are told to
- * come back in a second. A success clears it. Keys are namespaced by the API key, so a key
- * corrected by a restart starts with no window.
+ * (`baseMs`, or `cooldownMs` after a 403, doubled each time up to `maxMs`; at least Basiq's
+ * `Retry-After`, up to `maxMs`). Callers meanwhile get the same error at once.
+ *
+ * The record lives in the store (sealed), so a fleet sharing one store waits as one: every
+ * `/token` call reads it first. While the key is not known to work (no success on record: a
+ * cold start, or a window that ended), one call in the fleet goes first, holding a lock, and
+ * the others wait for its outcome: a success lets them all through, a refusal answers them with
+ * its error. So N instances make one `/token` call per window together, not one each, even
+ * when they are asked for different users at the same moment. Keys are namespaced by the API
+ * key, so a key corrected by a restart starts with a clean record.
  */
 export class RefusalWindow {
   readonly #o: RefusalWindowOptions;
   readonly #key: string;
-  readonly #probeKey: string;
+  readonly #firstKey: string;
   #state: State | undefined;
+  /** When this process last recorded a success (clock ms). */
+  #verifiedAt = -Infinity;
 
   constructor(options: RefusalWindowOptions) {
     this.#o = options;
     this.#key = options.sealer.key('refusal');
-    this.#probeKey = options.sealer.key('lock:refusal-probe');
+    this.#firstKey = options.sealer.key('lock:refusal-first');
   }
 
   /** Milliseconds left of the window this process knows of (0 when none). */
@@ -82,43 +87,74 @@ export class RefusalWindow {
   }
 
   /**
-   * Before a `/token` call: throws while a window is open here or in the fleet; once one has
-   * ended, lets one call through as the probe. Pair with {@link leave}.
+   * Runs one `/token` call (`call`, retries included) under the window: throws the window's
+   * error while one is open here or in the fleet, goes first (or waits for the one that does)
+   * while the key is not known to work, and records the outcome.
    */
-  async enter(): Promise<Pass> {
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    if ((await this.#check()) === 'verified') return this.#record(call, true);
+    const outcome = await fetchOncePerFleet<{ value: T } | typeof GO_AHEAD>({
+      store: this.#o.store,
+      lockKey: this.#firstKey,
+      lockTtlMs: this.#o.lockTtlMs,
+      signal: this.#o.signal,
+      // Throws the window's error when the call that went first was refused.
+      read: async () => ((await this.#check()) === 'verified' ? GO_AHEAD : undefined),
+      fetch: async () => ({ value: await this.#record(call, false) }),
+    });
+    return outcome === GO_AHEAD ? this.#record(call, true) : outcome.value;
+  }
+
+  /** Reads the record: whether the key is known to work; throws while a window is open. */
+  async #check(): Promise<'verified' | 'unknown'> {
     this.assertOpen();
-    const stored = this.#open(await this.#o.store.get(this.#key));
-    if (stored) {
-      if (!this.#state || stored.until >= this.#state.until) this.#state = stored;
+    const record = this.#open(await this.#o.store.get(this.#key));
+    if (record === 'verified') {
+      this.#state = undefined;
+      return 'verified';
+    }
+    if (record) {
+      if (!this.#state || record.until >= this.#state.until) this.#state = record;
     } else if (this.#state && this.#state.until <= this.#o.clock.now()) {
-      // Another instance got a token since (or the record aged out): nothing left to probe.
+      // The record aged out: nothing left to grow from.
       this.#state = undefined;
     }
     this.assertOpen();
-    const state = this.#state;
-    if (!state) return { probeOwner: undefined, onRecord: false };
-    const probeOwner = await this.#o.store.acquireLock(this.#probeKey, this.#o.lockTtlMs);
-    if (probeOwner === undefined) throw errorOf(state, PROBE_RETRY_AFTER_MS);
-    return { probeOwner, onRecord: true };
+    return 'unknown';
   }
 
-  /** After a `/token` call that got a token: clears the refusal on record. */
-  async succeeded(pass: Pass): Promise<void> {
-    if (!pass.onRecord && !this.#state) return;
-    this.#state = undefined;
-    await this.#o.store.delete(this.#key);
+  async #record<T>(call: () => Promise<T>, verified: boolean): Promise<T> {
+    let value: T;
+    try {
+      value = await call();
+    } catch (error) {
+      await this.#failed(error);
+      throw error;
+    }
+    const now = this.#o.clock.now();
+    // Renewed well before it lapses, so that steady traffic never goes back to one-at-a-time.
+    if (!verified || this.#state || now - this.#verifiedAt >= VERIFIED_TTL_MS / 4) {
+      this.#state = undefined;
+      this.#verifiedAt = now;
+      await this.#o.store.set(this.#key, this.#o.sealer.seal(this.#key, { ok: true }), VERIFIED_TTL_MS);
+    }
+    return value;
   }
 
-  /** After a `/token` call that failed: opens a window when the failure is a refusal. */
-  async failed(error: unknown): Promise<void> {
+  /** Opens a window when `error` is a refusal of the application. */
+  async #failed(error: unknown): Promise<void> {
     if (!isRefusal(error)) return;
-    const { clock, maxMs, baseMs, cooldownMs } = this.#o;
+    const { clock, maxMs, baseMs, cooldownMs, store, sealer } = this.#o;
+    const stored = this.#open(await store.get(this.#key));
+    if (stored && stored !== 'verified' && stored.until > (this.#state?.until ?? 0)) this.#state = stored;
+    const now = clock.now();
+    // A call that started before the window opened adds nothing to it.
+    if (this.#state && this.#state.until > now) return;
     const refusals = (this.#state?.refusals ?? 0) + 1;
     // A 403 (account disabled, IP throttled) starts from its own, longer cool-down.
     const first = error.code === 'basiq_access_denied' ? cooldownMs : baseMs;
     let windowMs = Math.min(Math.max(maxMs, first), first * 2 ** Math.min(refusals - 1, 30));
     if (error.retryAfterMs !== undefined) windowMs = Math.max(windowMs, Math.min(error.retryAfterMs, maxMs));
-    const now = clock.now();
     const state: State = {
       until: now + windowMs,
       refusals,
@@ -130,17 +166,13 @@ export class RefusalWindow {
     this.#state = state;
     this.#o.onWindow?.({ code: state.code, upstreamStatus: state.upstreamStatus, windowMs, refusals });
     // Kept past the window (up to maxMs more), so the next refusal in the fleet grows it.
-    await this.#o.store.set(this.#key, this.#o.sealer.seal(this.#key, state), windowMs + maxMs);
+    await store.set(this.#key, sealer.seal(this.#key, state), windowMs + maxMs);
   }
 
-  /** Releases the probe lock, if this call held it. */
-  async leave(pass: Pass): Promise<void> {
-    if (pass.probeOwner !== undefined) await this.#o.store.releaseLock(this.#probeKey, pass.probeOwner);
-  }
-
-  #open(value: string | undefined): State | undefined {
+  #open(value: string | undefined): State | 'verified' | undefined {
     if (value === undefined) return undefined;
-    const s = this.#o.sealer.unseal(this.#key, value) as Partial<State> | undefined;
+    const s = this.#o.sealer.unseal(this.#key, value) as (Partial<State> & { ok?: unknown }) | undefined;
+    if (s?.ok === true) return 'verified';
     if (
       !s ||
       typeof s.until !== 'number' ||

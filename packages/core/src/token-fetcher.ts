@@ -58,6 +58,7 @@ export class TokenFetcher {
       maxMs: options.maxBackoffMs,
       cooldownMs: options.cooldownMs,
       lockTtlMs: options.lockTtlMs,
+      signal: options.signal,
       onWindow: (info) => {
         options.logger.warn(
           `not calling POST /token for ${Math.ceil(info.windowMs / 1000)} s after ${info.refusals} refusal(s) in a row (${info.code}); callers get the same error meanwhile`,
@@ -79,13 +80,16 @@ export class TokenFetcher {
 
   /** One token, or the final error after retries (already logged and emitted as `token:error`). */
   async fetch(req: TokenRequest): Promise<IssuedToken> {
-    const { endpoint, budget, retry, clock, logger, emit, signal, redactor } = this.#o;
-    if (signal.aborted) throw signal.reason;
+    if (this.#o.signal.aborted) throw this.#o.signal.reason;
     // Throws while a window is open, here or in the fleet: no log, no event, no budget slot.
-    const pass = await this.#window.enter();
+    return this.#window.run(() => this.#fetchWithRetries(req));
+  }
+
+  async #fetchWithRetries(req: TokenRequest): Promise<IssuedToken> {
+    const { endpoint, budget, retry, clock, logger, emit, signal, redactor } = this.#o;
     const scope = req.scope;
     try {
-      const token = await withRetry(
+      return await withRetry(
         async () => {
           if (scope === 'SERVER_ACCESS') await budget.recordServerCall();
           else await budget.takeClientSlot();
@@ -112,8 +116,6 @@ export class TokenFetcher {
           },
         },
       );
-      await this.#window.succeeded(pass);
-      return token;
     } catch (error) {
       // Budget refusals have their own event; a closing client is not a failure worth reporting.
       if (
@@ -124,10 +126,7 @@ export class TokenFetcher {
         logger.warn(`could not get a ${scope} token: ${describeError(error, redactor)}`);
         emit('token:error', { scope, code: error.code, message: redactor.redact(error.message) });
       }
-      await this.#window.failed(error);
       throw error;
-    } finally {
-      await this.#window.leave(pass);
     }
   }
 }

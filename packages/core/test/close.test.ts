@@ -44,6 +44,9 @@ describe('close()', () => {
 
   it('aborts a /token request in flight', async () => {
     const client = h.client({ tokenTimeoutMs: 20_000 });
+    // The key is known to work: the two calls go out side by side (a cold key's first call goes alone).
+    await client.getClientToken('user-warm');
+    h.emulator.resetCounters();
     h.emulator.injectFault({ path: '/token', delayMs: 10_000, times: 2 });
     const server = h.failure(client.getServerToken());
     const user = h.failure(client.getClientToken('user-a'));

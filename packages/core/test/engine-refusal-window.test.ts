@@ -135,6 +135,30 @@ describe('a rejected key does not storm Basiq', () => {
   });
 });
 
+describe('a key not yet known to work', () => {
+  it('goes first alone: five users asked at once with a wrong key cost one /token call', async () => {
+    const client = h.client({ clock, apiKey: wrongKey });
+    const asks = ['user-1', 'user-2', 'user-3', 'user-4', 'user-5'].map((u) => client.getClientToken(u));
+    const results = await Promise.allSettled([client.getServerToken(), ...asks]);
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    for (const r of results)
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'basiq_configuration' });
+    expect(h.emulator.counters.tokenCalls).toBe(1);
+    h.scan([wrongKey]);
+  });
+
+  it('with a good key, the others go as soon as the first call succeeds, side by side after it', async () => {
+    const client = h.client({ clock });
+    const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+    const tokens = await Promise.all([
+      client.getServerToken(),
+      ...users.map((u) => client.getClientToken(u)),
+    ]);
+    expect(tokens).toHaveLength(21);
+    expect(h.emulator.counters.tokenCalls).toBe(21);
+  });
+});
+
 describe('with a shared store, the window is the fleet’s', () => {
   it('instances make at most one /token call per window together, and one probes after it', async () => {
     const store = new MemoryStore({ now: clock.now });
