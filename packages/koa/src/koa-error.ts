@@ -2,8 +2,9 @@ import { BasiqError, errorResponse } from '@basiq-token/core';
 
 /**
  * Gives an error on its way into Koa the `status`, `expose` and `headers` Koa's error handling
- * reads. `basiq()` answers Basiq errors itself (core's JSON); use this for one thrown where
- * `basiq()` does not wrap, when Koa's own text answer will do. A Basiq error gets exactly what core's `errorResponse` answers: its status (429, 502,
+ * reads. `basiq()` answers Basiq errors itself (core's JSON) and emits them, so set, to the app's
+ * own error listeners; use this for one thrown where `basiq()` does not wrap, when Koa's own text
+ * answer will do. A Basiq error gets exactly what core's `errorResponse` answers: its status (429, 502,
  * 503, 504, …; 502 for a `BasiqApiError`, whatever Basiq's own status), `expose: false` for 5xx
  * so Koa never shows its message, and its headers (`Cache-Control: no-store`, `Retry-After`).
  * Basiq's own status stays in the error's `upstreamStatus`: Koa reads and rewrites `status`, so a

@@ -35,7 +35,8 @@ export interface BasiqMiddleware extends Middleware {
  * router): a Basiq error thrown by what follows it is answered as the client-token route answers
  * errors, with core's `errorResponse` (its status, JSON `{error:{code,message}}` with a fixed
  * public message, `Cache-Control: no-store`, `Retry-After` where waiting helps; a data call Basiq
- * refused is 502) and logged through the client's logger. Other errors pass on untouched.
+ * refused is 502), logged through the client's logger, and emitted on `app.on('error')` for the
+ * listeners the app added (with Koa's `status` and `expose`). Other errors pass on untouched.
  */
 export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware {
   const { client, owned } = useClient(clientOrOptions);

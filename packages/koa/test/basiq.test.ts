@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import type { Context } from 'koa';
 import request from 'supertest';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   BasiqApiError,
   BasiqConfigError,
@@ -138,15 +138,37 @@ describe('@basiq-token/koa basiq()', () => {
     expect(basiqFailure.headers['cache-control']).toBe('no-store');
     // What the failed middleware set does not survive into the error answer, as with Koa's own.
     expect(basiqFailure.headers.etag).toBeUndefined();
-    // Answered, not mutated: the error still says what it said.
-    expect('status' in timeout || 'expose' in timeout).toBe(false);
     const appFailure = await request(app.callback()).get('/app');
     expect(appFailure.status).toBe(500);
     expect(appFailure.text).toBe('Internal Server Error');
-    // Core logged the Basiq error (the client's logger); Koa emits only what it handled itself.
-    expect(emitted).toHaveLength(1);
-    expect((emitted[0] as Error).message).toBe('app bug');
-    expect('expose' in (emitted[0] as object)).toBe(false);
+    // The app's own listener sees both, the Basiq error with the status and expose it was answered with.
+    expect(emitted).toHaveLength(2);
+    expect(emitted[0]).toBe(timeout);
+    expect([
+      (timeout as unknown as { status: number }).status,
+      (timeout as unknown as { expose: boolean }).expose,
+    ]).toEqual([504, false]);
+    expect((emitted[1] as Error).message).toBe('app bug');
+    expect('expose' in (emitted[1] as object)).toBe(false);
+  });
+
+  it("leaves Koa's default listener to the app's own errors: core already logged the Basiq one", async () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const app = new Koa();
+      app.use(basiq(newClient()));
+      app.use((ctx) => {
+        if (ctx.path === '/basiq') throw new BasiqTokenError('basiq_unavailable', 'Basiq answered 503');
+        throw new Error('app bug');
+      });
+      expect((await request(app.callback()).get('/basiq')).status).toBe(503);
+      expect(printed).not.toHaveBeenCalled();
+      expect((await request(app.callback()).get('/app')).status).toBe(500);
+      expect(printed).toHaveBeenCalledTimes(1);
+      expect(String(printed.mock.calls[0]?.[0])).toContain('app bug');
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('answers a data call Basiq refused with 502 and core’s headers, never Basiq’s 401/403 or detail', async () => {
