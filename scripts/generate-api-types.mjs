@@ -5,8 +5,9 @@
 // `prettier --check`. The files are checked in; `packages/core/test/api-types-current.test.ts`
 // fails when they differ from what this script makes, so a spec update is regenerated on purpose.
 //
-//   npm run api:types            rewrite the files
-//   npm run api:types -- --check exit 1 when a file is not current
+//   npm run api:types               rewrite the files
+//   npm run api:types -- --check    exit 1 when a file is not current
+//   npm run api:types -- --out DIR  write them to DIR instead (what the test compares)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -63,7 +64,7 @@ export async function generateApiTypes() {
   return files;
 }
 
-/** The spec's `info.title` and `info.version`, read without a YAML parser (both are top-level scalars). */
+/** The spec's `info` title, version and licence name, read without a YAML parser. */
 function readInfo(yaml) {
   const block = /^info:\s*\n((?:[ \t]+.*\n|\s*\n)*)/m.exec(yaml)?.[1] ?? '';
   const field = (name) =>
@@ -78,11 +79,13 @@ function licenseName(infoBlock) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const check = process.argv.includes('--check');
+  const outIndex = process.argv.indexOf('--out');
+  const outDir = outIndex === -1 ? OUT_DIR : resolve(process.argv[outIndex + 1] ?? '.');
   const files = await generateApiTypes();
-  mkdirSync(OUT_DIR, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
   let stale = 0;
   for (const [name, content] of Object.entries(files)) {
-    const path = join(OUT_DIR, name);
+    const path = join(outDir, name);
     let current;
     try {
       current = readFileSync(path, 'utf8');
@@ -95,7 +98,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       stale++;
     } else {
       writeFileSync(path, content);
-      console.log(`api-types: wrote packages/core/src/api/generated/${name}`);
+      console.log(`api-types: wrote ${path}`);
     }
   }
   if (stale > 0) process.exit(1);
