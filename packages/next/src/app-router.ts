@@ -15,7 +15,9 @@ export interface NextClientTokenRouteOptions extends ClientTokenRouteOptions<Nex
 
 /** The handlers to export from a `route.ts`; each answers 405 for a method the options do not allow. */
 export interface NextClientTokenRouteHandlers {
+  /** Export as `GET` where the options allow it (`method: 'GET'` or `methods`); otherwise it answers 405. */
   GET: NextRouteHandler;
+  /** Export as `POST`: the default method. */
   POST: NextRouteHandler;
 }
 
