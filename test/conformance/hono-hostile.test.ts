@@ -50,7 +50,13 @@ const honoTarget: HostileTarget = {
 async function readBody(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (/^application\/x-www-form-urlencoded/i.test(type)) return c.req.parseBody();
-  if (!/^application\/(.+\+)?json/i.test(type)) return undefined;
+  if (!/^application\/(.+\+)?json/i.test(type)) {
+    // Read and dropped, as Node does for Express and Koa: @hono/node-server gives an unread body
+    // only 500 ms to arrive after the answer before it cuts the connection, which a loaded
+    // machine can miss (EPIPE on the sender).
+    if (c.req.raw.body) await c.req.arrayBuffer();
+    return undefined;
+  }
   const text = await c.req.text();
   if (text === '') return undefined;
   try {
