@@ -13,8 +13,17 @@ import { REPO_ROOT } from './tsx-env.js';
 
 const NEXT_BIN = join(REPO_ROOT, 'node_modules/next/dist/bin/next');
 
-/** The workspaces a Next app loads at run time (from their dist, as Next externals). */
-const RUNTIME_PACKAGES = ['packages/core', 'packages/next', 'examples/shared'];
+/**
+ * The workspaces a Next app uses: Next bundles their dist into the build (workspace symlinks are
+ * not node_modules to it), so a newer dist makes the build stale too.
+ */
+const RUNTIME_PACKAGES = [
+  'packages/core',
+  'packages/next',
+  'packages/emulator',
+  'packages/redis',
+  'examples/shared',
+];
 
 const GENERATED = new Set(['.next', 'node_modules', 'next-env.d.ts']);
 
@@ -24,7 +33,9 @@ export async function ensureNextBuild(dir: string): Promise<void> {
   await withLock(join(dir, '.next-build.lock'), async () => {
     const built = await mtime(join(dir, '.next', 'BUILD_ID'));
     // Next itself rewrites next-env.d.ts during a build.
-    const sources = await newest(dir, (name) => !GENERATED.has(name) && !name.endsWith('.tsbuildinfo'));
+    let sources = await newest(dir, (name) => !GENERATED.has(name) && !name.endsWith('.tsbuildinfo'));
+    for (const pkg of RUNTIME_PACKAGES)
+      sources = Math.max(sources, (await mtime(join(REPO_ROOT, pkg, 'dist', 'index.js'))) ?? 0);
     if (built !== undefined && built > sources) return;
     await run(process.execPath, [NEXT_BIN, 'build'], dir);
   });
