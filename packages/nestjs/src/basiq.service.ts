@@ -35,6 +35,15 @@ export class BasiqService implements OnApplicationShutdown {
     this.fetch = (input, init) => client.fetch(input, init);
   }
 
+  /**
+   * A typed client for every Basiq endpoint over {@link fetch}:
+   * `this.basiq.api.GET('/users/{userId}/accounts', { params: { path: { userId } } })` resolves
+   * with `{ data }`, or `{ error, response }` when Basiq answers an error (see `BasiqClient.api`).
+   */
+  get api(): BasiqRequestContext['api'] {
+    return this.#client.api;
+  }
+
   /** The core client, for everything else it offers (`attach`, `on`, `context`, …). */
   get client(): BasiqClient {
     return this.#client;
