@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { BankStore } from './bank.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
+import { PREFLIGHT_HEADERS, isBrowserRoute } from './cors.js';
 import { basiqErrors } from './errors.js';
 import { FaultQueue, Sleepers, playFault } from './faults.js';
 import { DEFAULT_TOKEN_LIFETIME_SEC, generateApiKey } from './handlers/token.js';
@@ -201,6 +202,15 @@ class Emulator implements BasiqEmulator {
       const body = await bodyPromise;
       if (body) sendReply(res, handleControl(this, method, path, body));
       return;
+    }
+
+    if (isBrowserRoute(path)) {
+      if (method === 'OPTIONS') {
+        await bodyPromise;
+        res.writeHead(204, PREFLIGHT_HEADERS).end();
+        return;
+      }
+      res.setHeader('access-control-allow-origin', '*');
     }
 
     // Counted and faulted as soon as it arrives, before its body: a fault may stall the body's reading.
