@@ -114,7 +114,9 @@ export function storeContract(makeStore: () => TokenStore | Promise<TokenStore>)
     const a = await makeStore();
     const b = await makeStore();
     const k = key('lock-ttl');
-    expect(await a.acquireLock(k, 40)).toBeDefined();
+    // Long enough that the second taker's command lands while it is held, on a loaded machine
+    // too (40 ms was not, for node-redis on a cluster at load 30).
+    expect(await a.acquireLock(k, 500)).toBeDefined();
     expect(await b.acquireLock(k, 60_000)).toBeUndefined();
     let taken: string | undefined;
     await eventually(async () => (taken = await b.acquireLock(k, 60_000)) !== undefined, 'lock expired');
