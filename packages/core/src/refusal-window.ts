@@ -11,7 +11,7 @@ export interface RefusalWindowOptions {
   sealer: Sealer;
   redactor: Redactor;
   clock: Clock;
-  /** The first window, doubled on each refusal in a row up to {@link maxMs}. */
+  /** The first window, doubled on each refusal in a row up to `maxMs`. */
   baseMs: number;
   maxMs: number;
   /** The first window after a 403 (account disabled, IP throttled), in place of `baseMs`. */

@@ -35,13 +35,13 @@ export interface RefreshOptions {
   hardWindowMs?: number;
   /**
    * After a 403 from `/token` (disabled account, IP throttled), no new attempt for this long
-   * (default 60,000): the first window of {@link backoffMs}'s kind for a 403, doubled likewise.
+   * (default 60,000): the first window of `backoffMs`'s kind for a 403, doubled likewise.
    */
   cooldownMs?: number;
   /**
    * After `/token` refuses the application (a wrong key or version: 400, 401, 404; a throttle:
    * 429), no `/token` call at all for this long (default 5,000), doubled after each further
-   * refusal in a row up to {@link maxBackoffMs}, and at least Basiq's `Retry-After` (up to
+   * refusal in a row up to `maxBackoffMs`, and at least Basiq's `Retry-After` (up to
    * `maxBackoffMs`). Callers meanwhile get the same error at once, a still-valid server token
    * keeps being served, and with a shared store the whole fleet waits as one; when the window
    * ends, one call asks Basiq again.
