@@ -4,8 +4,9 @@ import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 /**
  * Where the Next adapter finds its Basiq client: an existing `BasiqClient` (the app's; never
  * cached or closed here), `BasiqOptions`, or a function returning either (called lazily, on the
- * first request, so a missing environment variable fails that request rather than `next build`).
- * Absent: options from the environment, `BASIQ_API_KEY` and `BASIQ_API_URL`.
+ * first request, so a missing environment variable fails that request rather than `next build`;
+ * a route handler calls it again only once the client it got is closed). Absent: options from
+ * the environment, `BASIQ_API_KEY` and `BASIQ_API_URL`.
  */
 export type NextClientSource = BasiqClient | BasiqOptions | (() => BasiqClient | BasiqOptions);
 
