@@ -4,10 +4,12 @@ import { DEFAULT_CLIENT_TOKEN_PATH, buildConsentUrl, errorResponse } from '@basi
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq } from '@basiq-token/express';
 import {
-  DEMO_PAGE_CSP,
+  BASIQ_BROWSER_SCRIPT_PATH,
   DEMO_SCRIPT,
   DEMO_USER_HEADER,
   basiqAnswerOf,
+  basiqBrowserScript,
+  demoPageCsp,
   demoPageHtml,
   demoUserId,
   localHostOnly,
@@ -34,7 +36,9 @@ export function createApp({
 }: AppOptions): Express {
   // core's own check of the base (absolute http(s), no query), so a typo fails at start-up.
   buildConsentUrl('start-up-check', { consentBaseUrl });
-  const page = demoPageHtml(consentBaseUrl);
+  const page = demoPageHtml(consentBaseUrl, client.baseUrl);
+  const pageCsp = demoPageCsp(client.baseUrl);
+  const browserScript = basiqBrowserScript();
   const app = express();
   app.disable('x-powered-by');
   // Before everything else: only requests addressed to this server's own address (DNS rebinding).
@@ -46,11 +50,12 @@ export function createApp({
     res.json({ status: 'ok' });
   });
 
-  // The browser demo (demo-page.ts): the page and its one same-origin script.
+  // The browser demo (demo-page.ts): the page (also where the Consent UI sends the user back),
+  // its script and @basiq-token/browser, both same-origin.
   app.get('/', (_req, res) => {
     res
       .set({
-        'Content-Security-Policy': DEMO_PAGE_CSP,
+        'Content-Security-Policy': pageCsp,
         'Referrer-Policy': 'no-referrer',
         'X-Content-Type-Options': 'nosniff',
       })
@@ -59,6 +64,9 @@ export function createApp({
   });
   app.get('/demo.js', (_req, res) => {
     res.set('X-Content-Type-Options', 'nosniff').type('text/javascript').send(DEMO_SCRIPT);
+  });
+  app.get(BASIQ_BROWSER_SCRIPT_PATH, (_req, res) => {
+    res.set('X-Content-Type-Options', 'nosniff').type('text/javascript').send(browserScript);
   });
 
   // A real app resolves the user from its session; the demo trusts the x-demo-user header.

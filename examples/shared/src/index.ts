@@ -6,4 +6,5 @@ export { runDemo, listening, closeServer } from './run-demo.js';
 export type { RunDemoOptions } from './run-demo.js';
 export { basiqAnswerOf } from './basiq-answer.js';
 export type { BasiqAnswer } from './basiq-answer.js';
-export { DEMO_PAGE_CSP, DEMO_SCRIPT, SEEDED_DEMO_USER_ID, demoPageHtml } from './demo-page.js';
+export { DEMO_PAGE_CSP, DEMO_SCRIPT, SEEDED_DEMO_USER_ID, demoPageCsp, demoPageHtml } from './demo-page.js';
+export { BASIQ_BROWSER_SCRIPT_PATH, basiqBrowserScript } from './browser-bundle.js';

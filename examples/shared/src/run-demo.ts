@@ -52,6 +52,8 @@ export async function runDemo(opts: RunDemoOptions): Promise<void> {
     process.exit(1);
   }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The emulator's Consent page sends the user back to the demo page, as Basiq's dashboard setting would.
+  opts.env.emulator?.setConsentRedirectUrl(`${url}/`);
   console.log(`basiq-token ${opts.name} example listening on ${url}`);
   for (const line of opts.banner?.(url) ?? []) console.log(line);
 }
