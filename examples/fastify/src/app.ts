@@ -6,10 +6,12 @@ import { buildConsentUrl, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiqFastify } from '@basiq-token/fastify';
 import {
-  DEMO_PAGE_CSP,
+  BASIQ_BROWSER_SCRIPT_PATH,
   DEMO_SCRIPT,
   DEMO_USER_HEADER,
   basiqAnswerOf,
+  basiqBrowserScript,
+  demoPageCsp,
   demoPageHtml,
   demoUserId,
   localHostOnly,
@@ -66,7 +68,9 @@ function build(
 ): FastifyInstance {
   // core's own check of the base (absolute http(s), no query), so a typo fails at start-up.
   buildConsentUrl('start-up-check', { consentBaseUrl });
-  const page = demoPageHtml(consentBaseUrl);
+  const page = demoPageHtml(consentBaseUrl, client.baseUrl);
+  const pageCsp = demoPageCsp(client.baseUrl);
+  const browserScript = basiqBrowserScript();
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
     serverFactory: (handler) => {
@@ -97,11 +101,12 @@ function build(
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  // The browser demo: the page and its one same-origin script.
+  // The browser demo: the page (where the Consent UI sends the user back), its script and
+  // @basiq-token/browser, both same-origin.
   app.get('/', async (_request, reply) =>
     reply
       .headers({
-        'Content-Security-Policy': DEMO_PAGE_CSP,
+        'Content-Security-Policy': pageCsp,
         'Referrer-Policy': 'no-referrer',
         'X-Content-Type-Options': 'nosniff',
       })
@@ -113,6 +118,12 @@ function build(
       .header('X-Content-Type-Options', 'nosniff')
       .type('text/javascript; charset=utf-8')
       .send(DEMO_SCRIPT),
+  );
+  app.get(BASIQ_BROWSER_SCRIPT_PATH, async (_request, reply) =>
+    reply
+      .header('X-Content-Type-Options', 'nosniff')
+      .type('text/javascript; charset=utf-8')
+      .send(browserScript),
   );
 
   void app.register(async (api) => {

@@ -83,5 +83,8 @@ describe('fastify example: routes beyond the shared contract', () => {
     const script = await request(app).get('/demo.js').expect(200);
     expect(script.headers['content-type']).toMatch(/^text\/javascript/);
     expect(script.text).toContain('/basiq/client-token');
+    const library = await request(app).get('/basiq-browser.js').expect(200);
+    expect(library.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(library.text).toMatch(/export\s*\{[^}]*\bcreateBasiqBrowser\b/);
   });
 });

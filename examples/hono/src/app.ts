@@ -9,10 +9,12 @@ import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq, basiqErrorHandler } from '@basiq-token/hono';
 import type { BasiqVariables } from '@basiq-token/hono';
 import {
-  DEMO_PAGE_CSP,
+  BASIQ_BROWSER_SCRIPT_PATH,
   DEMO_SCRIPT,
   DEMO_USER_HEADER,
   basiqAnswerOf,
+  basiqBrowserScript,
+  demoPageCsp,
   demoPageHtml,
   demoUserId,
   localHostOnly,
@@ -56,7 +58,9 @@ export function createApp({
 }: AppOptions): Hono<AppEnv> {
   // core's own check of the base (absolute http(s), no query), so a typo fails at start-up.
   buildConsentUrl('start-up-check', { consentBaseUrl });
-  const page = demoPageHtml(consentBaseUrl);
+  const page = demoPageHtml(consentBaseUrl, client.baseUrl);
+  const pageCsp = demoPageCsp(client.baseUrl);
+  const browserScript = basiqBrowserScript();
   const app = new Hono<AppEnv>();
   const basiqMiddleware = basiq(client);
 
@@ -74,16 +78,23 @@ export function createApp({
     }
   });
 
-  // The browser demo: the page and its one same-origin script.
+  // The browser demo: the page (where the Consent UI sends the user back), its script and
+  // @basiq-token/browser, both same-origin.
   app.get('/', (c) =>
     c.html(page, 200, {
-      'Content-Security-Policy': DEMO_PAGE_CSP,
+      'Content-Security-Policy': pageCsp,
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
     }),
   );
   app.get('/demo.js', (c) =>
     c.body(DEMO_SCRIPT, 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+    }),
+  );
+  app.get(BASIQ_BROWSER_SCRIPT_PATH, (c) =>
+    c.body(browserScript, 200, {
       'Content-Type': 'text/javascript; charset=utf-8',
       'X-Content-Type-Options': 'nosniff',
     }),
