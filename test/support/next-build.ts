@@ -25,6 +25,8 @@ const RUNTIME_PACKAGES = [
   'examples/shared',
 ];
 
+const STALE_LOCK_MS = 10 * 60_000;
+
 const GENERATED = new Set(['.next', 'node_modules', 'next-env.d.ts']);
 
 /** Builds `dir` (absolute) with `next build` unless `.next/BUILD_ID` is newer than every source. */
@@ -59,6 +61,11 @@ async function withLock(lock: string, work: () => Promise<void>): Promise<void> 
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Left behind by a run that was killed mid-build: no build takes this long.
+      if (Date.now() - ((await mtime(lock)) ?? Date.now()) > STALE_LOCK_MS) {
+        await rm(lock, { recursive: true, force: true });
+        continue;
+      }
       if (Date.now() > deadline)
         throw new Error(`${lock} held for 3 minutes; remove it if no build is running`);
       await sleep(250);
