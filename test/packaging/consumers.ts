@@ -83,6 +83,19 @@ export const consumerSpecs: readonly ConsumerSpec[] = [
     expected: { reqBasiqIsTyped: true, userId: SEED_USER_ID, clientToken: issuedClientToken },
   },
   {
+    kind: 'ts-api',
+    packages: ['core', 'emulator'],
+    registry: ['@types/node@^20'],
+    typescript: true,
+    entry: 'dist/main.js',
+    expected: {
+      contextApiIsTyped: true,
+      accounts: 8,
+      createdEmail: 'consumer@example.com',
+      notFound: { status: 404, code: 'resource-not-found' },
+    },
+  },
+  {
     kind: 'nestjs-cjs',
     packages: ['core', 'emulator', 'nestjs'],
     registry: [
