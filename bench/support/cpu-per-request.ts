@@ -23,6 +23,9 @@ export interface CpuOptions {
 
 type Send = () => Promise<unknown>;
 
+/** How many turns each client takes per round. */
+const SLICES = 10;
+
 /**
  * What the token layer costs in CPU on a cache hit, measured in this process: `requests` GETs
  * per round, `concurrency` at a time, through keep-alive connections to a trivial server in
@@ -31,8 +34,9 @@ type Send = () => Promise<unknown>;
  * `fetch` with a fixed header, and core's `client.fetch` (both on fetch's own pool, which
  * `concurrency` requests at a time keep to that many sockets). The baselines set no timeout,
  * so they pay for nothing core does (core's 30 s timeout included). Rounds interleave the
- * clients (the order rotates each round) so drift on a shared machine falls on all of them
- * alike; the median of each client's CPU µs per request is reported. Each answer's body is read.
+ * clients, in slices within each round (the order rotating), so drift on a shared machine
+ * falls on all of them alike; the median over rounds of each client's CPU µs per request is
+ * reported. Each answer's body is read.
  */
 export async function measureCpuPerRequest(options: CpuOptions): Promise<CpuRow[]> {
   const server = await startTsChild('bench/support/trivial-server.ts', [], {
@@ -94,11 +98,18 @@ export async function measureCpuPerRequest(options: CpuOptions): Promise<CpuRow[
     // JIT, connection pools: unmeasured.
     for (const c of clients) await run(c.send, Math.min(options.requests, 5_000));
     const perClient = new Map(clients.map((c) => [c.name, [] as number[]]));
+    // Within a round the clients take turns in slices, so a burst of load from elsewhere on the
+    // machine falls on all four rather than on whichever was running at the time.
+    const slice = Math.ceil(options.requests / SLICES);
     for (let round = 0; round < options.rounds; round++) {
-      for (let i = 0; i < clients.length; i++) {
-        const c = clients[(i + round) % clients.length]!;
-        perClient.get(c.name)!.push(await run(c.send, options.requests));
+      const used = new Map(clients.map((c) => [c.name, 0]));
+      for (let s = 0; s < SLICES; s++) {
+        for (let i = 0; i < clients.length; i++) {
+          const c = clients[(i + round + s) % clients.length]!;
+          used.set(c.name, used.get(c.name)! + (await run(c.send, slice)) * slice);
+        }
       }
+      for (const c of clients) perClient.get(c.name)!.push(used.get(c.name)! / (slice * SLICES));
     }
     const cpu = new Map(clients.map((c) => [c.name, median(perClient.get(c.name)!)]));
     return clients.map((c) => ({
