@@ -239,6 +239,15 @@ describe('client.api: where the token goes', () => {
     }
   });
 
+  it('rejects with client_closed once the client is closed, sending nothing', async () => {
+    const api = client.api;
+    await client.close();
+    await expect(
+      api.GET('/users/{userId}', { params: { path: { userId: SEED_USER_ID } } }),
+    ).rejects.toMatchObject({ code: 'client_closed' });
+    expect(emu.counters.requests['GET /users/{userId}']).toBeUndefined();
+  });
+
   it('is made once per client and is what context() carries', () => {
     expect(client.api).toBe(client.api);
     expect(client.context().api).toBe(client.api);
