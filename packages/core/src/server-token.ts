@@ -1,3 +1,5 @@
+import type { CloseSignal } from './close-signal.js';
+import { unrefTimer } from './timers.js';
 import type { SafeLogger } from './logger.js';
 import { fetchOncePerFleet } from './fleet-flight.js';
 import type { Sealer } from './sealing.js';
@@ -30,7 +32,7 @@ export interface ServerTokenOptions {
   /** How long the refresh lock is held at most (a crashed holder frees it after this). */
   lockTtlMs: number;
   /** Aborts polling and waits when the client closes. */
-  signal: AbortSignal;
+  signal: CloseSignal;
 }
 
 /** Where the cached server token stands. */
@@ -73,7 +75,7 @@ export class ServerTokenManager {
   #warnedForcedAt = -Infinity;
   /** No new background refresh before this (after one failed), so an outage is not hammered. */
   #backgroundAfter = 0;
-  #keepWarmTimer: NodeJS.Timeout | undefined;
+  #keepWarmTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   constructor(options: ServerTokenOptions) {
@@ -208,9 +210,10 @@ export class ServerTokenManager {
     // During a back-off window, fail before touching the lock.
     this.#o.fetcher.assertOpen();
     const cached = this.#cached;
-    // Waiting for another instance ends when our own token would expire (or after a lock's TTL).
-    const waitUntil =
-      cached && cached.expiresAt > clock.now() ? cached.expiresAt : clock.now() + this.#o.lockTtlMs;
+    // Waiting for another instance ends when our own token would expire. Without one, the fleet
+    // flight's own bound (the lock's TTL plus a margin) decides: giving up at the TTL itself would
+    // race the takeover of a vanished holder's lock and fetch a second token.
+    const waitUntil = cached && cached.expiresAt > clock.now() ? cached.expiresAt : undefined;
     return fetchOncePerFleet<Cached>({
       store,
       lockKey: this.#lockKey,
@@ -221,7 +224,7 @@ export class ServerTokenManager {
         return found && this.#isFresh(found, clock.now()) ? this.#adopt(found) : undefined;
       },
       fetch: () => this.#fetchAndStore(),
-      giveUp: () => clock.now() >= waitUntil,
+      giveUp: () => waitUntil !== undefined && clock.now() >= waitUntil,
       onGiveUp: () =>
         this.#o.logger.debug(
           'gave up waiting for another instance to refresh the server token; fetching it here',
@@ -273,6 +276,6 @@ export class ServerTokenManager {
       () => this.#refreshInBackground(),
       Math.min(2_147_483_647, Math.max(minDelayMs, opensIn, 0) + 10),
     );
-    this.#keepWarmTimer.unref();
+    unrefTimer(this.#keepWarmTimer);
   }
 }
