@@ -1,6 +1,8 @@
 /**
- * The Express example's browser demo in headless Chromium: sign in, "Connect your bank", follow
- * the Consent UI link to the emulator's stand-in page and see the token is for that user; and
+ * The Express example's browser demo (its script over @basiq-token/browser) in headless
+ * Chromium: sign in, "Connect your bank", the emulator's stand-in Consent page for that user,
+ * its redirect back to the demo page with the job id and a state the page issued, and the job
+ * status read from the emulator with the client token; a forged or replayed redirect refused;
  * the route's errors shown as readable words.
  */
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +19,7 @@ import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { createApp } from '../../examples/express/src/app.js';
+import { ensureBrowserBuilt } from './browser-build.js';
 import { chromiumSupport, launchChromium } from './chromium.js';
 import { startMain } from './start-main.js';
 
@@ -37,8 +40,8 @@ suite('browser demo: Express example in headless Chromium', () => {
   let cspViolations: string[];
 
   beforeAll(async () => {
-    [browser, emulator] = await Promise.all([launchChromium(), startEmulator()]);
-  });
+    [browser, emulator] = await Promise.all([launchChromium(), startEmulator(), ensureBrowserBuilt()]);
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await emulator?.stop();
@@ -61,6 +64,7 @@ suite('browser demo: Express example in headless Chromium', () => {
     client = undefined;
     emulator.clearFaults();
     emulator.resetCounters();
+    emulator.setJobPendingReads(0);
   });
 
   /** The example app (its createApp factory) on a free loopback port, against the emulator. */
@@ -79,7 +83,15 @@ suite('browser demo: Express example in headless Chromium', () => {
     });
     server = createServer(app);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Basiq's dashboard setting: the Consent UI sends the user back to the demo page.
+    emulator.setConsentRedirectUrl(`${url}/`);
+    return url;
+  }
+
+  /** Every value the page's Web Storage holds (only the demo user and issued states belong there). */
+  async function webStorage(): Promise<string> {
+    return page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }]));
   }
 
   async function signIn(userId: string): Promise<void> {
@@ -98,13 +110,23 @@ suite('browser demo: Express example in headless Chromium', () => {
     return (await result.textContent()) ?? '';
   }
 
-  it('signs in the seeded user, connects, and the Consent UI link opens the consent page for that user', async () => {
+  it('connect → Consent page for that user → redirect back → job status read with the client token', async () => {
     const appUrl = await startApp();
+    emulator.setJobPendingReads(1);
     // A server token exists from the start, so the check below that the page never sees one means something.
     const serverToken = await client!.getServerToken();
     const bodies: Promise<string>[] = [];
+    const jobReads: { url: string; authorization: string | null; version: string | null }[] = [];
     page.on('response', (res) => {
       if (res.url().startsWith(appUrl)) bodies.push(res.text().catch(() => ''));
+    });
+    page.on('request', (req) => {
+      if (req.url().startsWith(`${emulator.url}/jobs/`) && req.method() === 'GET')
+        jobReads.push({
+          url: req.url(),
+          authorization: req.headers().authorization ?? null,
+          version: req.headers()['basiq-version'] ?? null,
+        });
     });
 
     await page.goto(appUrl);
@@ -116,14 +138,15 @@ suite('browser demo: Express example in headless Chromium', () => {
     expect(tokenAnswer.status()).toBe(200);
     expect(await tokenAnswer.request().headerValue('x-demo-user')).toBe(SEEDED_USER_ID);
 
-    const link = page.getByRole('link', { name: 'Open Basiq Consent UI' });
-    const href = (await link.getAttribute('href')) ?? '';
-    const consentUrl = new URL(href);
-    expect(consentUrl.origin + consentUrl.pathname).toBe(`${emulator.url}/consent/home`);
+    // The library goes straight to the Consent UI, with the token and a state it issued.
+    await page.waitForURL(`${emulator.url}/consent/home?**`);
+    const consentUrl = new URL(page.url());
     const token = consentUrl.searchParams.get('token') ?? '';
+    const state = consentUrl.searchParams.get('state') ?? '';
     expect(decodeJwt(token)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEEDED_USER_ID });
-    // The page's URL is the one core builds for this token and base.
-    expect(href).toBe(client!.consentUrl(token, { consentBaseUrl: `${emulator.url}/consent` }));
+    expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect([...consentUrl.searchParams.keys()]).toEqual(['token', 'state']);
+    expect(await page.getByTestId('consent-user').textContent()).toBe(SEEDED_USER_ID);
 
     const shot = join(await mkdtemp(join(tmpdir(), 'consent-demo-')), 'demo.png');
     try {
@@ -135,15 +158,84 @@ suite('browser demo: Express example in headless Chromium', () => {
       await rm(join(shot, '..'), { recursive: true, force: true });
     }
 
-    await link.click();
-    await page.waitForURL(`${emulator.url}/consent/home?**`);
-    expect(await page.getByTestId('consent-user').textContent()).toBe(SEEDED_USER_ID);
+    // Back on the demo page with ?jobIds=…&state=…: the page checks the state and follows the job.
+    const finish = (await page.getByTestId('consent-finish').getAttribute('href')) ?? '';
+    const back = new URL(finish);
+    expect(back.origin + back.pathname).toBe(`${appUrl}/`);
+    expect(back.searchParams.get('state')).toBe(state);
+    const jobId = back.searchParams.get('jobIds') ?? '';
+    await page.getByTestId('consent-finish').click();
+    await page.waitForURL(`${appUrl}/**`);
+    expect(await page.locator('#who').textContent()).toBe(`Signed in as ${SEEDED_USER_ID}.`);
+    const job = page.locator('#job');
+    await expect.poll(() => job.getAttribute('data-outcome'), { timeout: 10_000 }).toBe('success');
+    expect(await job.textContent()).toBe(
+      `Bank connected. Job ${jobId} (verify-credentials: success, retrieve-accounts: success, retrieve-transactions: success)`,
+    );
+    // The parameters are gone from the address bar, so a reload presents no used state.
+    expect(page.url()).toBe(`${appUrl}/`);
+
+    // Read from the emulator with the client token, once in progress and then done.
+    expect(jobReads.length).toBe(2);
+    for (const read of jobReads) {
+      expect(read.url).toBe(`${emulator.url}/jobs/${jobId}`);
+      expect(read.version).toBe('3.0');
+      expect(decodeJwt((read.authorization ?? '').replace(/^Bearer /, ''))).toMatchObject({
+        scope: 'CLIENT_ACCESS',
+        userId: SEEDED_USER_ID,
+      });
+    }
+    expect(emulator.counters.requests['GET /jobs/{jobId}']).toBe(2);
+
+    // The same redirect again (a replayed link) is refused: its state was used.
+    await page.goto(finish);
+    await expect
+      .poll(() => page.locator('#result').textContent())
+      .toBe('Ignored a link back from Basiq that this page did not start. (state_unknown)');
+    expect(await page.locator('#job').textContent()).toBe('');
+    expect(emulator.counters.requests['GET /jobs/{jobId}']).toBe(2);
 
     expect(cspViolations).toEqual([]);
+    const storage = await webStorage();
+    expect(storage).not.toContain(token);
+    expect(storage).not.toContain('eyJ');
     const seenByPage = await Promise.all(bodies);
     expect(seenByPage.some((text) => text.includes(token))).toBe(true);
     expect(seenByPage.some((text) => text.includes(serverToken))).toBe(false);
+    // The token held in memory served both job reads; the page asked the route once.
     expect(emulator.counters.clientTokens).toBe(1);
+  });
+
+  it('refuses a redirect with a state it did not issue, and reads no job', async () => {
+    const appUrl = await startApp();
+    await page.goto(appUrl);
+    await signIn(SEEDED_USER_ID);
+    await page.goto(`${appUrl}/?jobIds=5e9a0c4e-3a1f-4d8e-9b4e-2f0d7c1a6b11&state=forged-by-someone`);
+    await expect
+      .poll(() => page.locator('#result').textContent())
+      .toBe('Ignored a link back from Basiq that this page did not start. (state_unknown)');
+    await page.goto(`${appUrl}/?jobIds=5e9a0c4e-3a1f-4d8e-9b4e-2f0d7c1a6b11`);
+    await expect
+      .poll(() => page.locator('#result').textContent())
+      .toBe('Ignored a link back from Basiq that this page did not start. (state_missing)');
+    expect(emulator.counters.requests['GET /jobs/{jobId}'] ?? 0).toBe(0);
+    expect(emulator.counters.tokenCalls).toBe(0);
+  });
+
+  it('many clicks on Connect while the token is on its way: one request to the route', async () => {
+    const appUrl = await startApp();
+    await page.goto(appUrl);
+    await signIn(SEEDED_USER_ID);
+    let asked = 0;
+    page.on('request', (req) => {
+      if (req.url().endsWith('/basiq/client-token')) asked += 1;
+    });
+    // Five clicks in one task, before any answer can arrive.
+    await page.evaluate(() => {
+      for (let i = 0; i < 5; i += 1) document.getElementById('connect')!.click();
+    });
+    await page.waitForURL(`${emulator.url}/consent/home?**`);
+    expect(asked).toBe(1);
   });
 
   it('shows the 401 in words when nobody is signed in, and asks nothing of Basiq', async () => {
@@ -172,14 +264,28 @@ suite('browser demo: Express example in headless Chromium', () => {
     );
 
     await signIn(SEEDED_USER_ID);
-    await connect();
-    await expect.poll(() => page.getByRole('link', { name: 'Open Basiq Consent UI' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Connect your bank' }).click();
+    await page.waitForURL(`${emulator.url}/consent/home?**`);
+    await page.goto(appUrl);
 
     await signIn('second-demo-user');
     expect(await connect()).toMatch(
       /^Too many bank connections are being started right now\. Try again in \d+ s\. \(429 token_budget_exhausted\)$/,
     );
-    expect(await page.getByRole('link').count()).toBe(0);
+    // Clicking again before Retry-After has passed asks the route nothing and says so at once.
+    let asked = 0;
+    page.on('request', (req) => {
+      if (req.url().endsWith('/basiq/client-token')) asked += 1;
+    });
+    await page.locator('#result').evaluate((el) => el.replaceChildren());
+    await page.getByRole('button', { name: 'Connect your bank' }).click();
+    await expect
+      .poll(() => page.locator('#result').textContent())
+      .toMatch(
+        /^Too many bank connections are being started right now\. Try again in \d+ s\. \(429 token_budget_exhausted\)$/,
+      );
+    expect(asked).toBe(0);
+    expect(page.url()).toBe(`${appUrl}/`);
   });
 
   it('shows Basiq being unavailable (503) in words', async () => {
@@ -193,20 +299,20 @@ suite('browser demo: Express example in headless Chromium', () => {
     expect(await page.getByRole('link').count()).toBe(0);
   });
 
-  it("the real main (emulator mode) links to its emulator's consent page", async () => {
+  it("the real main (emulator mode): its emulator's Consent page sends the user back to the demo, which reads the job", async () => {
     const main = await startMain('examples/express/src/main.ts');
     let exitCode: number | null = null;
     try {
       await page.goto(main.url);
       await signIn(SEEDED_USER_ID);
-      await connect();
-      const link = page.getByRole('link', { name: 'Open Basiq Consent UI' });
-      expect(await link.getAttribute('href')).toMatch(
-        new RegExp(`^${main.emulatorUrl}/consent/home\\?token=`),
-      );
-      await link.click();
-      await page.waitForURL(`${main.emulatorUrl}/consent/home?**`);
+      await page.getByRole('button', { name: 'Connect your bank' }).click();
+      await page.waitForURL(`${main.emulatorUrl}/consent/home?token=**`);
       expect(await page.getByTestId('consent-user').textContent()).toBe(SEEDED_USER_ID);
+      await page.getByTestId('consent-finish').click();
+      await page.waitForURL(`${main.url}/**`);
+      await expect
+        .poll(() => page.locator('#job').getAttribute('data-outcome'), { timeout: 10_000 })
+        .toBe('success');
       expect(cspViolations).toEqual([]);
     } finally {
       exitCode = await main.stop();

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Where the examples serve `@basiq-token/browser`'s ESM build; the demo script imports it from there. */
 export const BASIQ_BROWSER_SCRIPT_PATH = '/basiq-browser.js';
@@ -14,8 +14,7 @@ let cached: string | undefined;
  */
 export function basiqBrowserScript(): string {
   if (cached !== undefined) return cached;
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve('@basiq-token/browser/package.json');
+  const manifest = join(packageDir(), 'package.json');
   const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
     exports: { '.': { import: { default: string } } };
   };
@@ -32,4 +31,21 @@ export function basiqBrowserScript(): string {
   // The map is not served: without this line the browser would ask for it and get a 404.
   cached = text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
   return cached;
+}
+
+/**
+ * The package's directory, found the way Node looks up node_modules, by hand: Next's bundler
+ * would replace a `require.resolve` with its own module id, which is no path.
+ */
+function packageDir(): string {
+  const starts = [process.cwd()];
+  if (import.meta.url.startsWith('file:')) starts.unshift(dirname(fileURLToPath(import.meta.url)));
+  for (const start of starts) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', '@basiq-token', 'browser');
+      if (existsSync(join(candidate, 'package.json'))) return candidate;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw new Error('@basiq-token/browser is not installed: run `npm install` at the repository root');
 }
