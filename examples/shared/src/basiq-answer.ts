@@ -1,4 +1,5 @@
 import { BasiqApiError } from '@basiq-token/core';
+import type { BasiqPaths } from '@basiq-token/core';
 
 /** What Basiq answered, to relay as is: its status and its JSON body. */
 export interface BasiqAnswer {
@@ -36,3 +37,25 @@ function rebuiltBody(error: BasiqApiError): unknown {
     data: error.errors.map((e) => ({ type: 'error', ...e })),
   };
 }
+
+/** What a `client.api` call resolves with: Basiq's JSON as `data` (2xx) or `error` (4xx, 5xx). */
+export interface ApiResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Basiq's status and JSON body from a `client.api` call, to relay as is. `api` resolves with
+ * Basiq's error answers too (`{ error, response }`), so both come back here; it rejects only
+ * when no answer came (no token to be had, timeout), which stays the app's to handle.
+ */
+export async function apiAnswer(call: Promise<ApiResult>): Promise<{ status: number; data: unknown }> {
+  const { data, error, response } = await call;
+  return { status: response.status, data: response.ok ? data : error };
+}
+
+/** The JSON body of Basiq's `POST /users` (email or mobile, names), as core's generated types have it. */
+export type NewBasiqUser = NonNullable<
+  BasiqPaths['/users']['post']['requestBody']
+>['content']['application/json'];

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBasiqClient } from '@basiq-token/core';
+import type { BasiqClient } from '@basiq-token/core';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
+import type { BasiqEmulator } from '@basiq-token/emulator';
+import { apiAnswer } from '@basiq-token/example-shared';
+
+let emulator: BasiqEmulator;
+let client: BasiqClient;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  client = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await emulator?.stop();
+});
+
+describe('apiAnswer', () => {
+  it("gives Basiq's status and JSON body, success or error", async () => {
+    const ok = await apiAnswer(
+      client.api.GET('/users/{userId}', { params: { path: { userId: SEED_USER_ID } } }),
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.data).toMatchObject({ type: 'user', id: SEED_USER_ID });
+    const created = await apiAnswer(client.api.POST('/users', { body: { email: 'answer@example.com' } }));
+    expect(created.status).toBe(201);
+    expect(created.data).toMatchObject({ email: 'answer@example.com' });
+    const missing = await apiAnswer(
+      client.api.GET('/users/{userId}', {
+        params: { path: { userId: '00000000-0000-4000-8000-000000000000' } },
+      }),
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.data).toMatchObject({ type: 'list', data: [{ code: 'resource-not-found' }] });
+  });
+
+  it('rejects when no answer came, for the app to handle', async () => {
+    const closed = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
+    await closed.close();
+    await expect(
+      apiAnswer(closed.api.GET('/users/{userId}', { params: { path: { userId: SEED_USER_ID } } })),
+    ).rejects.toMatchObject({ code: 'client_closed' });
+  });
+});
