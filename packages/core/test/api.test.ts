@@ -239,6 +239,28 @@ describe('client.api: where the token goes', () => {
     }
   });
 
+  it("goes through the client's injected fetch, as every other request does", async () => {
+    const seen: string[] = [];
+    const injected = new BasiqClient({
+      apiKey: emu.apiKey,
+      baseUrl: emu.url,
+      logger: false,
+      fetch: (input, init) => {
+        seen.push(input instanceof Request ? input.url : String(input));
+        return fetch(input, init);
+      },
+    });
+    try {
+      const { response } = await injected.api.GET('/users/{userId}/accounts', {
+        params: { path: { userId: SEED_USER_ID } },
+      });
+      expect(response.status).toBe(200);
+      expect(seen).toEqual([`${emu.url}/token`, `${emu.url}/users/${SEED_USER_ID}/accounts`]);
+    } finally {
+      await injected.close();
+    }
+  });
+
   it('rejects with client_closed once the client is closed, sending nothing', async () => {
     const api = client.api;
     await client.close();
