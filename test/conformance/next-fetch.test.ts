@@ -1,53 +1,5 @@
-/**
- * The conformance suite against core's Fetch handler served as a Fetch runtime would serve it:
- * the client-token route is `createClientTokenFetchHandler`, the data routes call the client,
- * and the "framework" (this small Fetch app) records every error and answers Basiq errors with
- * the client's `errorResponse`, anything else 500.
- */
-import { createServer } from 'node:http';
-import { BasiqError, createClientTokenFetchHandler, routeResponseToFetch } from '@basiq-token/core';
-import type { AdapterDriver } from './suite.js';
+/** The conformance suite against core's Fetch handler (see support/fetch-driver.ts). */
 import { runConformanceSuite } from './suite.js';
-import { fetchListener } from './support/fetch-listener.js';
-import { running } from './support/listen.js';
-
-const fetchDriver: AdapterDriver = {
-  async start({ client, resolveUserId, prefix = '', onError }) {
-    const clientToken = createClientTokenFetchHandler(client, {
-      // The suite's resolver reads Node-style headers.
-      resolveUserId: (request) => resolveUserId({ headers: Object.fromEntries(request.headers) }),
-    });
-    const users = /^\/(fetch\/)?users\/([^/]+)$/;
-
-    async function route(request: Request): Promise<Response> {
-      const { pathname } = new URL(request.url);
-      const path = pathname.startsWith(`${prefix}/`) ? pathname.slice(prefix.length) : undefined;
-      if (path === '/client-token') return clientToken(request);
-      const match = path !== undefined && request.method === 'GET' ? users.exec(path) : null;
-      if (!match)
-        return Response.json({ error: { code: 'not_found', message: 'No route' } }, { status: 404 });
-      const userPath = `/users/${encodeURIComponent(decodeURIComponent(match[2] ?? ''))}`;
-      if (match[1]) {
-        const answer = await client.fetch(userPath);
-        return Response.json(await answer.json(), { status: answer.status });
-      }
-      return Response.json((await client.http.get(userPath)).data);
-    }
-
-    const app = async (request: Request): Promise<Response> => {
-      try {
-        return await route(request);
-      } catch (error) {
-        onError(error);
-        if (error instanceof BasiqError) return routeResponseToFetch(client.errorResponse(error));
-        return Response.json(
-          { error: { code: 'internal_error', message: 'Something went wrong.' } },
-          { status: 500 },
-        );
-      }
-    };
-    return running(createServer(fetchListener(app)).listen(0, '127.0.0.1'));
-  },
-};
+import { fetchDriver } from './support/fetch-driver.js';
 
 runConformanceSuite('fetch handler', fetchDriver);

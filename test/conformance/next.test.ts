@@ -9,11 +9,6 @@
  * (`const { data } = await axios.get('/api/client-token')`, then `data` is the token), against
  * the Pages Router drop-in and the App Router handler.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import axios, { AxiosError } from 'axios';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,65 +16,30 @@ import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
-import { ensureNextBuild } from '../support/next-build.js';
 import { SEEDED_USER_ID, runConformanceSuite } from './suite.js';
-import type { AdapterDriver, DriverStartOptions } from './suite.js';
+import { installHarness as install, nextDriver, startNextApp } from './support/next-app.js';
+import type { RunningNextApp } from './support/next-app.js';
 
-const APP_DIR = fileURLToPath(new URL('../fixtures/next-app/', import.meta.url));
-const SLOT = Symbol.for('basiq-token.test.next-app');
-
-interface NextServer {
-  prepare(): Promise<void>;
-  getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-  close(): Promise<void>;
-}
-type CreateNext = (options: { dev: boolean; dir: string; hostname: string; port: number }) => NextServer;
-
-let next: NextServer | undefined;
-let server: Server | undefined;
+let app: RunningNextApp | undefined;
 let base = '';
 
 beforeAll(async () => {
-  await ensureNextBuild(APP_DIR);
-  const createNext = createRequire(import.meta.url)('next') as CreateNext;
-  next = createNext({ dev: false, dir: APP_DIR, hostname: '127.0.0.1', port: 0 });
-  await next.prepare();
-  const handle = next.getRequestHandler();
-  server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  app = await startNextApp();
+  base = app.base;
 }, 180_000);
 
 afterAll(async () => {
-  if (server) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server!.close(resolve));
-  }
-  await next?.close();
-  install(undefined);
+  await app?.close();
 });
 
-type Harness = Omit<DriverStartOptions, 'prefix'> & { prefix: string };
-
-function install(harness: Harness | undefined): void {
-  (globalThis as { [SLOT]?: Harness })[SLOT] = harness;
-}
-
-/** One app per router; `start` points it at the scenario's client, `close` takes it away. */
-function nextDriver(router: 'app' | 'pages'): AdapterDriver {
-  return {
-    async start({ client, resolveUserId, prefix = '', onError }) {
-      install({ client, resolveUserId, onError, prefix });
-      return {
-        url: router === 'app' ? base : `${base}/api/pages`,
-        close: async () => install(undefined),
-      };
-    },
-  };
-}
-
-runConformanceSuite('next (App Router, Node runtime)', nextDriver('app'));
-runConformanceSuite('next (Pages Router)', nextDriver('pages'));
+runConformanceSuite(
+  'next (App Router, Node runtime)',
+  nextDriver('app', () => app!),
+);
+runConformanceSuite(
+  'next (Pages Router)',
+  nextDriver('pages', () => app!),
+);
 
 describe("Basiq's starter kit browser code against @basiq-token/next", () => {
   let emulator: BasiqEmulator;
