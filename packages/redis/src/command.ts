@@ -33,6 +33,17 @@ export interface NodeRedisClusterLike {
   readonly masters: unknown;
 }
 
+/**
+ * The part of an `@upstash/redis` client (v1; Upstash, Vercel KV) the store uses: `exec`, which
+ * sends one command over Upstash's REST API. Create it with `automaticDeserialization: false`:
+ * by default it JSON-decodes replies, which could change a stored value.
+ */
+export interface UpstashRedisLike {
+  exec(args: [command: string, ...args: string[]]): Promise<unknown>;
+  /** Only looked at, with `exec`, to tell an Upstash client from others. */
+  readonly evalsha: unknown;
+}
+
 /** Whether `client` looks like ioredis: it has `call`. (ioredis also has a `sendCommand`, with another shape, so `call` is checked first.) */
 function isIORedis(client: object): client is IORedisLike {
   return typeof (client as { call?: unknown }).call === 'function';
@@ -49,6 +60,11 @@ function isNodeRedis(client: object): client is NodeRedisLike {
   return typeof (client as { sendCommand?: unknown }).sendCommand === 'function';
 }
 
+function isUpstash(client: object): client is UpstashRedisLike {
+  const c = client as { exec?: unknown; evalsha?: unknown };
+  return typeof c.exec === 'function' && typeof c.evalsha === 'function';
+}
+
 /**
  * The key a command acts on, which decides the cluster node it goes to. Every command the
  * store sends touches exactly one key: `GET`/`SET`/`DEL key …`, `EVALSHA`/`EVAL script 1 key …`.
@@ -59,9 +75,11 @@ export function keyOfCommand(args: readonly string[]): string | undefined {
 }
 
 /** Turns a handed-in client into a {@link RedisCommand}, by its shape. */
-export function commandFromClient(client: IORedisLike | NodeRedisLike | NodeRedisClusterLike): RedisCommand {
+export function commandFromClient(
+  client: IORedisLike | NodeRedisLike | NodeRedisClusterLike | UpstashRedisLike,
+): RedisCommand {
   if (typeof client !== 'object' || client === null) {
-    throw new TypeError('RedisStore: `client` must be an ioredis or node-redis client');
+    throw new TypeError('RedisStore: `client` must be an ioredis, node-redis or @upstash/redis client');
   }
   if (isIORedis(client)) {
     return (args) => {
@@ -72,8 +90,9 @@ export function commandFromClient(client: IORedisLike | NodeRedisLike | NodeRedi
   // ioredis's Cluster routes by itself (it reads EVALSHA's keys too); node-redis's needs the key.
   if (isNodeRedisCluster(client)) return (args) => client.sendCommand(keyOfCommand(args), false, args);
   if (isNodeRedis(client)) return (args) => client.sendCommand(args);
+  if (isUpstash(client)) return upstashCommand(client);
   throw new TypeError(
-    'RedisStore: `client` has neither `call` (ioredis) nor `sendCommand` (node-redis); pass `sendCommand` instead',
+    'RedisStore: `client` has neither `call` (ioredis) nor `sendCommand` (node-redis) nor `exec` (@upstash/redis); pass `sendCommand` instead',
   );
 }
 
@@ -91,4 +110,22 @@ export function replyToNumber(reply: unknown): number {
   const n = Number(replyToString(reply));
   if (!Number.isFinite(n)) throw new TypeError('RedisStore: unexpected non-numeric reply from Redis');
   return n;
+}
+
+/**
+ * Commands through `@upstash/redis`'s `exec`. Its JSON decoding (on by default) would turn a
+ * stored `123` into a number or `"x"` into `x`, so a client that decodes is refused here: the
+ * store must read back exactly what it wrote. `opts` is the client's own (not typed as public)
+ * record of its options; a client that does not show one cannot be checked and is refused too.
+ */
+function upstashCommand(client: UpstashRedisLike): RedisCommand {
+  const opts = (client as { opts?: { automaticDeserialization?: unknown } }).opts;
+  if (opts?.automaticDeserialization !== false) {
+    throw new TypeError(
+      'RedisStore: create the @upstash/redis client with `automaticDeserialization: false` ' +
+        '(`new Redis({ url, token, automaticDeserialization: false })` or `Redis.fromEnv({ automaticDeserialization: false })`): ' +
+        'by default it JSON-decodes replies, which would change stored values',
+    );
+  }
+  return (args) => client.exec(args as [string, ...string[]]);
 }

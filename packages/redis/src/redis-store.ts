@@ -3,7 +3,13 @@ import { inspect } from 'node:util';
 import { BasiqConfigError } from '@basiq-token/core';
 import type { SlotResult, TokenStore } from '@basiq-token/core';
 import { commandFromClient, replyToNumber, replyToString } from './command.js';
-import type { IORedisLike, NodeRedisClusterLike, NodeRedisLike, RedisCommand } from './command.js';
+import type {
+  IORedisLike,
+  NodeRedisClusterLike,
+  NodeRedisLike,
+  RedisCommand,
+  UpstashRedisLike,
+} from './command.js';
 import { RedisStoreError, describeCause } from './errors.js';
 import { compareAndDelete, takeSlot } from './scripts.js';
 import type { LuaScript } from './scripts.js';
@@ -11,10 +17,11 @@ import type { LuaScript } from './scripts.js';
 /** Options of {@link RedisStore}: give either `client` or `sendCommand`. */
 export interface RedisStoreOptions {
   /**
-   * An ioredis (v5, v6) client or `Cluster`, or a node-redis (v4+) client or `createCluster`
-   * cluster, recognised by its shape. The app keeps owning it.
+   * An ioredis (v5, v6) client or `Cluster`, a node-redis (v4+) client or `createCluster`
+   * cluster, or an `@upstash/redis` (v1) client made with `automaticDeserialization: false`,
+   * recognised by its shape. The app keeps owning it.
    */
-  client?: IORedisLike | NodeRedisLike | NodeRedisClusterLike;
+  client?: IORedisLike | NodeRedisLike | NodeRedisClusterLike | UpstashRedisLike;
   /** Any client through one function that sends `args` (a command as strings) and resolves with the reply. */
   sendCommand?: RedisCommand;
   /** Prepended to every key (default `basiq-token:`). */
@@ -78,7 +85,9 @@ export class RedisStore implements TokenStore {
     try {
       this.#send =
         opts.sendCommand ??
-        commandFromClient(opts.client as IORedisLike | NodeRedisLike | NodeRedisClusterLike);
+        commandFromClient(
+          opts.client as IORedisLike | NodeRedisLike | NodeRedisClusterLike | UpstashRedisLike,
+        );
     } catch (err) {
       throw new BasiqConfigError((err as Error).message, { option: 'store.client' });
     }
