@@ -109,9 +109,7 @@ export async function startUpstashRest(redisUrl: string): Promise<UpstashRestHan
         return send(
           res,
           200,
-          results.map(([err, value]) =>
-            err ? { error: err.message } : { result: encode(value, base64) },
-          ),
+          results.map(([err, value]) => (err ? { error: err.message } : { result: encode(value, base64) })),
         );
       }
       return send(res, 404, { error: 'Not found' });

@@ -127,5 +127,24 @@ function upstashCommand(client: UpstashRedisLike): RedisCommand {
         'by default it JSON-decodes replies, which would change stored values',
     );
   }
-  return (args) => client.exec(args as [string, ...string[]]);
+  return async (args) => {
+    try {
+      return await client.exec(args as [string, ...string[]]);
+    } catch (err) {
+      throw withoutCommand(err);
+    }
+  };
+}
+
+/**
+ * `@upstash/redis` appends `, command was: [...]` (every argument: key, sealed value, lock
+ * owner) to an error's message. Keep Redis's own words only, in a fresh error, so neither the
+ * message nor a `cause` chain carries the command.
+ */
+function withoutCommand(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  const cut = message.indexOf(', command was: ');
+  const clean = new Error(cut === -1 ? message : message.slice(0, cut));
+  clean.name = err instanceof Error ? err.name : 'Error';
+  return clean;
 }
