@@ -5,8 +5,8 @@ import type { Clock } from './types.js';
 
 export interface TokenBudgetOptions {
   store: TokenStore;
-  /** The namespaced store key of the sliding window. */
-  key: string;
+  /** The namespaced store key of the sliding window (computed once, on first use). */
+  key: () => Promise<string>;
   limit: number;
   windowMs: number;
   serverReserve: number;
@@ -26,6 +26,7 @@ export interface TokenBudgetOptions {
 export class TokenBudget {
   readonly #o: TokenBudgetOptions;
   #warnedOverLimitAt = -Infinity;
+  #key: Promise<string> | undefined;
 
   constructor(options: TokenBudgetOptions) {
     this.#o = options;
@@ -33,7 +34,8 @@ export class TokenBudget {
 
   /** Records a server-token call; never refuses. */
   async recordServerCall(): Promise<void> {
-    const { store, key, windowMs, limit, clock } = this.#o;
+    const { store, windowMs, limit, clock } = this.#o;
+    const key = await (this.#key ??= this.#o.key());
     const now = clock.now();
     const slot = await store.takeSlot(key, { now, windowMs });
     if (slot.count > limit && now - this.#warnedOverLimitAt >= windowMs) {
@@ -49,8 +51,9 @@ export class TokenBudget {
    * with `retryAfterMs`) without recording anything when only the server reserve is left.
    */
   async takeClientSlot(): Promise<void> {
-    const { store, key, windowMs, limit, serverReserve, clock } = this.#o;
+    const { store, windowMs, limit, serverReserve, clock } = this.#o;
     const max = limit - serverReserve;
+    const key = await (this.#key ??= this.#o.key());
     const slot = await store.takeSlot(key, { now: clock.now(), windowMs, max });
     if (slot.added) return;
     const retryAfterMs = Math.max(1, slot.retryAfterMs);

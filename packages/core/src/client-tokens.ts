@@ -1,3 +1,4 @@
+import type { CloseSignal } from './close-signal.js';
 import { LRUCache } from 'lru-cache';
 import { fetchOncePerFleet } from './fleet-flight.js';
 import type { SafeLogger } from './logger.js';
@@ -23,7 +24,7 @@ export interface ClientTokenOptions {
   /** How long a user's fetch lock is held at most (a crashed holder frees it after this). */
   lockTtlMs: number;
   /** Aborts polling when the client closes. */
-  signal: AbortSignal;
+  signal: CloseSignal;
 }
 
 /**
@@ -84,10 +85,10 @@ export class ClientTokenManager {
       this.#cache.set(userId, entry);
       return entry;
     }
-    const name = sealer.pseudonym(userId);
-    const key = sealer.key(`client:${name}`);
+    const name = await sealer.pseudonym(userId);
+    const key = await sealer.key(`client:${name}`);
     const read = async (): Promise<Entry | undefined> => {
-      const stored = openTokenRecord(sealer, this.#o.redactor, key, await store.get(key));
+      const stored = await openTokenRecord(sealer, this.#o.redactor, key, await store.get(key));
       return stored && this.#usable(stored) ? stored : undefined;
     };
     const stored = await read();
@@ -95,7 +96,7 @@ export class ClientTokenManager {
       stored ??
       (await fetchOncePerFleet({
         store,
-        lockKey: sealer.key(`lock:client:${name}`),
+        lockKey: await sealer.key(`lock:client:${name}`),
         lockTtlMs: this.#o.lockTtlMs,
         signal: this.#o.signal,
         read,
@@ -120,7 +121,7 @@ export class ClientTokenManager {
     };
     const ttl = entry.expiresAt - clock.now();
     if (store && key !== undefined && ttl > 0) {
-      await store.set(key, sealTokenRecord(sealer, key, entry), Math.ceil(ttl));
+      await store.set(key, await sealTokenRecord(sealer, key, entry), Math.ceil(ttl));
     }
     return entry;
   }

@@ -1,17 +1,19 @@
-import { EventEmitter, setMaxListeners } from 'node:events';
-import { inspect } from 'node:util';
 import type { AxiosInstance } from 'axios';
 import { createBasiqApi } from './api/index.js';
 import type { BasiqApi } from './api/index.js';
 import { TokenBudget } from './budget.js';
 import { ClientTokenManager } from './client-tokens.js';
+import { Closer } from './close-signal.js';
 import { buildConsentUrl } from './consent.js';
 import type { ConsentUrlOptions } from './consent.js';
+import { Emitter } from './emitter.js';
 import { BasiqError } from './errors.js';
 import { attachToAxios, createBasiqAxios, createBasiqFetch } from './http/index.js';
 import type { HttpOptions } from './http/index.js';
 import { createSafeLogger } from './logger.js';
 import type { SafeLogger } from './logger.js';
+import { INSPECT } from './inspect.js';
+import type { InspectFn } from './inspect.js';
 import { resolveOptions } from './options.js';
 import { clientTokenRoute, errorResponse } from './route.js';
 import { SafeStore } from './safe-store.js';
@@ -70,8 +72,8 @@ export class BasiqClient implements ServerTokenSource {
 
   readonly #basiqVersion: string;
   readonly #logger: SafeLogger;
-  readonly #emitter = new EventEmitter();
-  readonly #abort = new AbortController();
+  readonly #emitter: Emitter<BasiqEvents>;
+  readonly #closer = new Closer();
   readonly #realStore: TokenStore;
   readonly #ownsStore: boolean;
   readonly #store: SafeStore;
@@ -90,10 +92,10 @@ export class BasiqClient implements ServerTokenSource {
     this.baseUrl = o.baseUrl;
     this.#basiqVersion = o.basiqVersion;
     this.#logger = createSafeLogger(o.logger, redactor);
-    // Listeners are the app's; many is normal (one per module), not a leak.
-    this.#emitter.setMaxListeners(0);
-    // Every /token call and backoff wait in flight listens for close(): as many as there are.
-    setMaxListeners(0, this.#abort.signal);
+    // A throwing listener is the app's bug; it must not break token handling.
+    this.#emitter = new Emitter<BasiqEvents>((event, error) =>
+      this.#logger.error(`a '${String(event)}' listener threw: ${describeError(error)}`),
+    );
 
     this.#ownsStore = o.store === undefined;
     this.#realStore = o.store ?? new MemoryStore({ now: () => o.clock.now() });
@@ -101,7 +103,7 @@ export class BasiqClient implements ServerTokenSource {
       clock: o.clock,
       logger: this.#logger,
       redactor,
-      probeKey: sealer.key('probe'),
+      probeKey: () => sealer.key('probe'),
       // Every user's client token, plus room for the server token, locks and markers.
       maxFallbackEntries: o.clientTokens.maxEntries + 100,
       onDegraded: (info) => this.#emit('store:degraded', info),
@@ -111,7 +113,7 @@ export class BasiqClient implements ServerTokenSource {
     const lockTtlMs = o.tokenTimeoutMs + o.retry.maxDelayMs + 1_000;
     const budget = new TokenBudget({
       store: this.#store,
-      key: sealer.key('budget'),
+      key: () => sealer.key('budget'),
       ...o.budget,
       clock: o.clock,
       logger: this.#logger,
@@ -139,7 +141,7 @@ export class BasiqClient implements ServerTokenSource {
       logger: this.#logger,
       redactor,
       emit: (event, ...args) => this.#emit(event, ...args),
-      signal: this.#abort.signal,
+      signal: this.#closer,
     });
     this.#server = new ServerTokenManager({
       fetcher: this.#fetcher,
@@ -152,7 +154,7 @@ export class BasiqClient implements ServerTokenSource {
       hardWindowMs: o.refresh.hardWindowMs,
       keepWarm: o.refresh.keepWarm,
       lockTtlMs,
-      signal: this.#abort.signal,
+      signal: this.#closer,
     });
     this.#clients = new ClientTokenManager({
       fetcher: this.#fetcher,
@@ -165,7 +167,7 @@ export class BasiqClient implements ServerTokenSource {
       maxEntries: o.clientTokens.maxEntries,
       minRemainingMs: o.clientTokens.minRemainingMs,
       lockTtlMs,
-      signal: this.#abort.signal,
+      signal: this.#closer,
     });
 
     this.#httpOptions = {
@@ -267,19 +269,19 @@ export class BasiqClient implements ServerTokenSource {
 
   /** Listens to an engine event (see `BasiqEvents`); payloads never hold a token. */
   on<E extends keyof BasiqEvents>(event: E, listener: Listener<E>): this {
-    this.#emitter.on(event, listener as (...args: unknown[]) => void);
+    this.#emitter.on(event, listener);
     return this;
   }
 
   /** Removes a listener added with {@link on} or {@link once}. */
   off<E extends keyof BasiqEvents>(event: E, listener: Listener<E>): this {
-    this.#emitter.off(event, listener as (...args: unknown[]) => void);
+    this.#emitter.off(event, listener);
     return this;
   }
 
   /** Listens to the next occurrence of an event only. */
   once<E extends keyof BasiqEvents>(event: E, listener: Listener<E>): this {
-    this.#emitter.once(event, listener as (...args: unknown[]) => void);
+    this.#emitter.once(event, listener);
     return this;
   }
 
@@ -294,7 +296,7 @@ export class BasiqClient implements ServerTokenSource {
   }
 
   async #shutdown(): Promise<void> {
-    this.#abort.abort(closedError());
+    this.#closer.abort(closedError());
     this.#server.close();
     const pending = [this.#server.pending, ...this.#clients.pending()].filter((p) => p !== undefined);
     await Promise.allSettled(pending);
@@ -327,17 +329,15 @@ export class BasiqClient implements ServerTokenSource {
     };
   }
 
-  [inspect.custom](): string {
-    return `BasiqClient ${inspect(this.toJSON(), { depth: 4, breakLength: Infinity })}`;
+  [INSPECT](_depth: number, _options: unknown, inspect?: InspectFn): string {
+    const state = inspect
+      ? inspect(this.toJSON(), { depth: 4, breakLength: Infinity })
+      : JSON.stringify(this.toJSON());
+    return `BasiqClient ${state}`;
   }
 
   #emit<E extends keyof BasiqEvents>(event: E, ...args: BasiqEvents[E]): void {
-    try {
-      this.#emitter.emit(event, ...args);
-    } catch (error) {
-      // A throwing listener is the app's bug; it must not break token handling.
-      this.#logger.error(`a '${event}' listener threw: ${describeError(error)}`);
-    }
+    this.#emitter.emit(event, ...args);
   }
 }
 

@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { INSPECT } from './inspect.js';
 
 /** Stable, machine-readable error codes. The client-token route answers with these. */
 export type BasiqErrorCode =
@@ -80,7 +80,7 @@ export class BasiqError extends Error {
     };
   }
 
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return `${this.name} [${this.code}]: ${this.message}`;
   }
 }

@@ -1,3 +1,4 @@
+import type { CloseSignal } from './close-signal.js';
 import { sleep } from './retry.js';
 import type { TokenStore } from './store.js';
 
@@ -8,7 +9,7 @@ export interface FleetFlightOptions<T> {
   /** How long the lock is held at most (a crashed holder frees it after this). */
   lockTtlMs: number;
   /** Aborts the polling (the client closing). */
-  signal: AbortSignal;
+  signal: CloseSignal;
   /** What another instance stored, when it will do. */
   read(): Promise<T | undefined>;
   /** Gets it from Basiq and stores it. */

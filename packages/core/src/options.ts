@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import { BasiqConfigError } from './errors.js';
+import { isLoopbackHost } from './loopback.js';
 import type { TokenStore } from './store.js';
 import type { Clock, FetchLike, Logger } from './types.js';
 
@@ -7,6 +7,8 @@ import type { Clock, FetchLike, Logger } from './types.js';
 export const DEFAULT_BASE_URL = 'https://au-api.basiq.io';
 /** The `basiq-version` sent to `/token` unless told otherwise. */
 export const DEFAULT_BASIQ_VERSION = '3.0';
+
+export { isLoopbackHost };
 
 /** Every option with its default filled in. Internal: holds the API key, never logged. */
 export interface ResolvedOptions {
@@ -188,15 +190,6 @@ function apiKey(value: unknown): string {
     );
   }
   return value;
-}
-
-const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
-
-/** Whether `hostname` (as `URL#hostname` spells it) is this machine: 127.0.0.0/8, ::1 or localhost. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (LOOPBACK_NAMES.has(host) || host.endsWith('.localhost')) return true;
-  return isIP(host) === 4 && host.startsWith('127.');
 }
 
 function baseUrl(value: unknown): string {

@@ -1,4 +1,5 @@
-import { inspect } from 'node:util';
+import type { CloseSignal } from './close-signal.js';
+import { INSPECT } from './inspect.js';
 import { BasiqConfigError, BasiqError, BasiqRateLimitError, BasiqTokenError } from './errors.js';
 import { fetchOncePerFleet } from './fleet-flight.js';
 import type { Sealer } from './sealing.js';
@@ -19,7 +20,7 @@ export interface RefusalWindowOptions {
   /** How long the lock of the call that goes first is held at most. */
   lockTtlMs: number;
   /** Aborts waiting for that call (the client closing). */
-  signal: AbortSignal;
+  signal: CloseSignal;
   /** Told when a window starts. */
   onWindow?(info: {
     code: string;
@@ -63,16 +64,13 @@ const GO_AHEAD = Symbol('go ahead');
  */
 export class RefusalWindow {
   readonly #o: RefusalWindowOptions;
-  readonly #key: string;
-  readonly #firstKey: string;
+  #keys: Promise<{ record: string; first: string }> | undefined;
   #state: State | undefined;
   /** When this process last recorded a success (clock ms). */
   #verifiedAt = -Infinity;
 
   constructor(options: RefusalWindowOptions) {
     this.#o = options;
-    this.#key = options.sealer.key('refusal');
-    this.#firstKey = options.sealer.key('lock:refusal-first');
   }
 
   /** Milliseconds left of the window this process knows of (0 when none). */
@@ -95,7 +93,7 @@ export class RefusalWindow {
     if ((await this.#check()) === 'verified') return this.#record(call, true);
     const outcome = await fetchOncePerFleet<{ value: T } | typeof GO_AHEAD>({
       store: this.#o.store,
-      lockKey: this.#firstKey,
+      lockKey: (await this.#storeKeys()).first,
       lockTtlMs: this.#o.lockTtlMs,
       signal: this.#o.signal,
       // Throws the window's error when the call that went first was refused.
@@ -108,7 +106,8 @@ export class RefusalWindow {
   /** Reads the record: whether the key is known to work; throws while a window is open. */
   async #check(): Promise<'verified' | 'unknown'> {
     this.assertOpen();
-    const record = this.#open(await this.#o.store.get(this.#key));
+    const { record: key } = await this.#storeKeys();
+    const record = await this.#open(key, await this.#o.store.get(key));
     if (record === 'verified') {
       this.#state = undefined;
       return 'verified';
@@ -136,7 +135,8 @@ export class RefusalWindow {
     if (!verified || this.#state || now - this.#verifiedAt >= VERIFIED_TTL_MS / 4) {
       this.#state = undefined;
       this.#verifiedAt = now;
-      await this.#o.store.set(this.#key, this.#o.sealer.seal(this.#key, { ok: true }), VERIFIED_TTL_MS);
+      const { record: key } = await this.#storeKeys();
+      await this.#o.store.set(key, await this.#o.sealer.seal(key, { ok: true }), VERIFIED_TTL_MS);
     }
     return value;
   }
@@ -145,7 +145,8 @@ export class RefusalWindow {
   async #failed(error: unknown): Promise<void> {
     if (!isRefusal(error)) return;
     const { clock, maxMs, baseMs, cooldownMs, store, sealer } = this.#o;
-    const stored = this.#open(await store.get(this.#key));
+    const { record: key } = await this.#storeKeys();
+    const stored = await this.#open(key, await store.get(key));
     if (stored && stored !== 'verified' && stored.until > (this.#state?.until ?? 0)) this.#state = stored;
     const now = clock.now();
     // A call that started before the window opened adds nothing to it.
@@ -166,12 +167,21 @@ export class RefusalWindow {
     this.#state = state;
     this.#o.onWindow?.({ code: state.code, upstreamStatus: state.upstreamStatus, windowMs, refusals });
     // Kept past the window (up to maxMs more), so the next refusal in the fleet grows it.
-    await store.set(this.#key, sealer.seal(this.#key, state), windowMs + maxMs);
+    await store.set(key, await sealer.seal(key, state), windowMs + maxMs);
   }
 
-  #open(value: string | undefined): State | 'verified' | undefined {
+  /** The namespaced keys, computed on first use (Web Crypto is asynchronous). */
+  #storeKeys(): Promise<{ record: string; first: string }> {
+    const { sealer } = this.#o;
+    this.#keys ??= Promise.all([sealer.key('refusal'), sealer.key('lock:refusal-first')]).then(
+      ([record, first]) => ({ record, first }),
+    );
+    return this.#keys;
+  }
+
+  async #open(key: string, value: string | undefined): Promise<State | 'verified' | undefined> {
     if (value === undefined) return undefined;
-    const s = this.#o.sealer.unseal(this.#key, value) as (Partial<State> & { ok?: unknown }) | undefined;
+    const s = (await this.#o.sealer.unseal(key, value)) as (Partial<State> & { ok?: unknown }) | undefined;
     if (s?.ok === true) return 'verified';
     if (
       !s ||
@@ -196,7 +206,7 @@ export class RefusalWindow {
     return { remainingMs: this.remainingMs() };
   }
 
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return `RefusalWindow { remainingMs: ${this.remainingMs()} }`;
   }
 }

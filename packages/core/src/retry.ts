@@ -1,3 +1,5 @@
+import type { CloseSignal } from './close-signal.js';
+import { unrefTimer } from './timers.js';
 import { BasiqError } from './errors.js';
 
 /** How `/token` attempts are repeated (resolved `retry` options). */
@@ -33,7 +35,7 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 }
 
 /** Waits `ms` without keeping the process alive; rejects with the signal's reason on abort. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: CloseSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -47,7 +49,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    timer.unref();
+    unrefTimer(timer);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -58,7 +60,7 @@ export interface RetryHooks {
   /** Called before each wait. */
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
   /** Aborts the waits (the client closing). */
-  signal?: AbortSignal;
+  signal?: CloseSignal;
   random?: () => number;
 }
 

@@ -1,4 +1,5 @@
-import { inspect } from 'node:util';
+import { unrefTimer } from './timers.js';
+import { INSPECT } from './inspect.js';
 import { MemoryStore } from './store.js';
 import type { SlotResult, TokenStore } from './store.js';
 import type { SafeLogger } from './logger.js';
@@ -16,8 +17,8 @@ export interface SafeStoreOptions {
   probeIntervalMs?: number;
   /** A store call slower than this counts as a failure (default 2,000 ms): a hung Redis must not hang requests. */
   opTimeoutMs?: number;
-  /** Key the recovery probe reads. */
-  probeKey?: string;
+  /** Key the recovery probe reads (or how to compute it: namespaced keys are derived asynchronously). */
+  probeKey?: string | (() => Promise<string>);
   /**
    * Most values held in memory while degraded (least recently used go first; default
    * unbounded). Without a bound, a store down during a busy day keeps a sealed token for every
@@ -42,7 +43,7 @@ export class SafeStore implements TokenStore {
   readonly #onRecovered: (() => void) | undefined;
   readonly #probeIntervalMs: number;
   readonly #opTimeoutMs: number;
-  readonly #probeKey: string;
+  readonly #probeKey: string | (() => Promise<string>);
   #degraded = false;
   #nextProbeAt = 0;
   #probing = false;
@@ -122,7 +123,10 @@ export class SafeStore implements TokenStore {
   #maybeProbe(): void {
     if (this.#probing || this.#clock.now() < this.#nextProbeAt) return;
     this.#probing = true;
-    this.#withTimeout('get', () => this.#real.get(this.#probeKey))
+    this.#withTimeout('get', async () => {
+      const key = this.#probeKey;
+      return this.#real.get(typeof key === 'string' ? key : await key());
+    })
       .then(
         () => {
           this.#degraded = false;
@@ -145,7 +149,7 @@ export class SafeStore implements TokenStore {
         () => reject(new Error(`${name}() did not answer within ${this.#opTimeoutMs} ms`)),
         this.#opTimeoutMs,
       );
-      timer.unref();
+      unrefTimer(timer);
       let pending: Promise<T>;
       try {
         pending = Promise.resolve(op());
@@ -170,7 +174,7 @@ export class SafeStore implements TokenStore {
     return { degraded: this.#degraded };
   }
 
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return `SafeStore { degraded: ${this.#degraded} }`;
   }
 }

@@ -64,8 +64,7 @@ export const FORCED_REFRESH_INTERVAL_MS = 30_000;
  */
 export class ServerTokenManager {
   readonly #o: ServerTokenOptions;
-  readonly #storeKey: string;
-  readonly #lockKey: string;
+  #keys: Promise<{ store: string; lock: string }> | undefined;
   #cached: Cached | undefined;
   #inflight: Promise<Cached> | undefined;
   /** A token invalidated by a 401/403: never adopted again from the store. */
@@ -80,8 +79,6 @@ export class ServerTokenManager {
 
   constructor(options: ServerTokenOptions) {
     this.#o = options;
-    this.#storeKey = options.sealer.key(STORE_KEY);
-    this.#lockKey = options.sealer.key(LOCK_KEY);
   }
 
   /** The current server token; see the class comment for when it waits. */
@@ -120,7 +117,8 @@ export class ServerTokenManager {
     this.#cached = undefined;
     this.#invalidated = token;
     this.#o.logger.debug('server token invalidated after Basiq refused it; the next call refreshes');
-    if (cached.sealed !== undefined) await this.#o.store.delete(this.#storeKey, cached.sealed);
+    if (cached.sealed !== undefined)
+      await this.#o.store.delete((await this.#storeKeys()).store, cached.sealed);
   }
 
   /** Whether a refresh is running. */
@@ -216,7 +214,7 @@ export class ServerTokenManager {
     const waitUntil = cached && cached.expiresAt > clock.now() ? cached.expiresAt : undefined;
     return fetchOncePerFleet<Cached>({
       store,
-      lockKey: this.#lockKey,
+      lockKey: (await this.#storeKeys()).lock,
       lockTtlMs: this.#o.lockTtlMs,
       signal,
       read: async () => {
@@ -242,17 +240,29 @@ export class ServerTokenManager {
     };
     const ttl = entry.expiresAt - clock.now();
     if (ttl > 0) {
-      entry.sealed = sealTokenRecord(sealer, this.#storeKey, entry);
-      await store.set(this.#storeKey, entry.sealed, Math.ceil(ttl));
+      const { store: key } = await this.#storeKeys();
+      entry.sealed = await sealTokenRecord(sealer, key, entry);
+      await store.set(key, entry.sealed, Math.ceil(ttl));
     }
     return this.#adopt(entry);
   }
 
   async #readStore(): Promise<Cached | undefined> {
-    const value = await this.#o.store.get(this.#storeKey);
-    const record = openTokenRecord(this.#o.sealer, this.#o.redactor, this.#storeKey, value);
+    const { store: key } = await this.#storeKeys();
+    const value = await this.#o.store.get(key);
+    const record = await openTokenRecord(this.#o.sealer, this.#o.redactor, key, value);
     if (!record || record.expiresAt <= this.#o.clock.now()) return undefined;
     return { ...record, sealed: value };
+  }
+
+  /** The namespaced keys, computed on first use (Web Crypto is asynchronous; the cache hit needs none). */
+  #storeKeys(): Promise<{ store: string; lock: string }> {
+    const { sealer } = this.#o;
+    this.#keys ??= Promise.all([sealer.key(STORE_KEY), sealer.key(LOCK_KEY)]).then(([store, lock]) => ({
+      store,
+      lock,
+    }));
+    return this.#keys;
   }
 
   #adopt(entry: Cached): Cached {

@@ -9,7 +9,7 @@ export interface TokenRecord {
 }
 
 /** `record` sealed for `key` (the one stored form of a server or client token). */
-export function sealTokenRecord(sealer: Sealer, key: string, record: TokenRecord): string {
+export function sealTokenRecord(sealer: Sealer, key: string, record: TokenRecord): Promise<string> {
   return sealer.seal(key, { t: record.token, i: record.issuedAt, e: record.expiresAt });
 }
 
@@ -17,14 +17,14 @@ export function sealTokenRecord(sealer: Sealer, key: string, record: TokenRecord
  * The record sealed at `key`, or `undefined` when the value is not ours, was altered or moved,
  * or is malformed. The token is remembered by `redactor`, so no later log line can show it.
  */
-export function openTokenRecord(
+export async function openTokenRecord(
   sealer: Sealer,
   redactor: Redactor,
   key: string,
   value: string | undefined,
-): TokenRecord | undefined {
+): Promise<TokenRecord | undefined> {
   if (value === undefined) return undefined;
-  const p = sealer.unseal(key, value) as { t?: unknown; i?: unknown; e?: unknown } | undefined;
+  const p = (await sealer.unseal(key, value)) as { t?: unknown; i?: unknown; e?: unknown } | undefined;
   if (!p || typeof p.t !== 'string' || typeof p.i !== 'number' || typeof p.e !== 'number') return undefined;
   redactor.remember(p.t);
   return { token: p.t, issuedAt: p.i, expiresAt: p.e };

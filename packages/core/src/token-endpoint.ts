@@ -1,4 +1,6 @@
-import { inspect } from 'node:util';
+import type { CloseSignal } from './close-signal.js';
+import { unrefTimer } from './timers.js';
+import { INSPECT } from './inspect.js';
 import {
   BasiqConfigError,
   BasiqError,
@@ -85,7 +87,7 @@ export class TokenEndpoint {
    * errors and malformed answers, `BasiqRateLimitError` for 429). `signal` aborts it (the
    * client closing); its reason is rethrown as is.
    */
-  async request(req: TokenRequest, signal?: AbortSignal): Promise<IssuedToken> {
+  async request(req: TokenRequest, signal?: CloseSignal): Promise<IssuedToken> {
     const body = new URLSearchParams({ scope: req.scope });
     if (req.userId !== undefined) body.set('userId', req.userId);
     // One controller per call rather than AbortSignal.any([timeout, signal]): `signal` lives as
@@ -98,7 +100,7 @@ export class TokenEndpoint {
       timedOut = true;
       call.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
     }, this.#timeoutMs);
-    timer.unref();
+    unrefTimer(timer);
     const onClose = () => call.abort(signal?.reason);
     if (signal?.aborted) onClose();
     else signal?.addEventListener('abort', onClose, { once: true });
@@ -262,7 +264,7 @@ export class TokenEndpoint {
     return { url: this.#url };
   }
 
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return `TokenEndpoint { url: '${this.#url}' }`;
   }
 }

@@ -1,3 +1,4 @@
+import type { CloseSignal } from './close-signal.js';
 import { BasiqError } from './errors.js';
 import type { TokenBudget } from './budget.js';
 import type { SafeLogger } from './logger.js';
@@ -33,7 +34,7 @@ export interface TokenFetcherOptions {
   redactor: Redactor;
   emit: Emit;
   /** Aborts waits and requests when the client closes. */
-  signal: AbortSignal;
+  signal: CloseSignal;
 }
 
 /**

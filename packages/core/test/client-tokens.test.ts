@@ -186,7 +186,10 @@ describe('client tokens across instances sharing a store', () => {
     const store = new RecordingStore();
     const client = h.client({ clock, store, tokenTimeoutMs: 300, retry: { maxDelayMs: 5 } });
     const sealer = new Sealer(h.emulator.apiKey);
-    const ghost = await store.acquireLock(sealer.key(`lock:client:${sealer.pseudonym('user-a')}`), 400);
+    const ghost = await store.acquireLock(
+      await sealer.key(`lock:client:${await sealer.pseudonym('user-a')}`),
+      400,
+    );
     expect(ghost).toBeDefined();
     const token = await client.getClientToken('user-a');
     expect(typeof token.accessToken).toBe('string');

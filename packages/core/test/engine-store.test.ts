@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '@basiq-token/core';
 import type { TokenStore } from '@basiq-token/core';
@@ -84,22 +85,53 @@ describe('a failing store', () => {
 });
 
 describe('sealing', () => {
-  it('namespaces keys by a hash of the key and opens only what it sealed, where it sealed it', () => {
+  it('namespaces keys by a hash of the key and opens only what it sealed, where it sealed it', async () => {
     const apiKey = h.emulator.apiKey;
     const sealer = new Sealer(apiKey);
-    const key = sealer.key('server');
+    const key = await sealer.key('server');
     expect(key).toMatch(/^basiq:[0-9a-f]{24}:server$/);
-    const sealed = sealer.seal(key, { t: 'secret-token', e: 1 });
+    const sealed = await sealer.seal(key, { t: 'secret-token', e: 1 });
     expect(sealed).not.toContain('secret-token');
-    expect(sealer.unseal(key, sealed)).toEqual({ t: 'secret-token', e: 1 });
-    expect(sealer.seal(key, { t: 'secret-token' })).not.toBe(sealer.seal(key, { t: 'secret-token' }));
+    expect(await sealer.unseal(key, sealed)).toEqual({ t: 'secret-token', e: 1 });
+    expect(await sealer.seal(key, { t: 'secret-token' })).not.toBe(
+      await sealer.seal(key, { t: 'secret-token' }),
+    );
 
-    expect(sealer.unseal(sealer.key('client:x'), sealed)).toBeUndefined(); // moved
-    expect(new Sealer(`${apiKey}x`).unseal(key, sealed)).toBeUndefined(); // another key
+    expect(await sealer.unseal(await sealer.key('client:x'), sealed)).toBeUndefined(); // moved
+    expect(await new Sealer(`${apiKey}x`).unseal(key, sealed)).toBeUndefined(); // another key
     const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
-    expect(sealer.unseal(key, tampered)).toBeUndefined();
-    expect(sealer.unseal(key, 'plain text')).toBeUndefined();
+    expect(await sealer.unseal(key, tampered)).toBeUndefined();
+    expect(await sealer.unseal(key, 'plain text')).toBeUndefined();
+    expect(await sealer.unseal(key, 'v1.not*base64')).toBeUndefined();
     expect(JSON.stringify(sealer)).not.toContain(apiKey);
+  });
+
+  it('keeps the sealed format of the node:crypto implementation (AES-256-GCM, HKDF-SHA-256 key, key as AAD)', async () => {
+    // The same construction written with node:crypto in the test: values stored before the move
+    // to Web Crypto still open, and what Web Crypto seals opens with it.
+    const apiKey = h.emulator.apiKey;
+    const sealer = new Sealer(apiKey);
+    const key = await sealer.key('server');
+    const aesKey = Buffer.from(hkdfSync('sha256', apiKey, 'basiq-token/store', 'basiq-token seal v1', 32));
+    const nameKey = Buffer.from(hkdfSync('sha256', apiKey, 'basiq-token/store', 'basiq-token names v1', 32));
+    expect(key).toBe(`basiq:${createHash('sha256').update(apiKey).digest('hex').slice(0, 24)}:server`);
+    expect(await sealer.pseudonym('user-a')).toBe(
+      createHmac('sha256', nameKey).update('user-a').digest('base64url').slice(0, 32),
+    );
+
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', aesKey, iv);
+    cipher.setAAD(Buffer.from(key));
+    const body = Buffer.concat([cipher.update(JSON.stringify({ t: 'old' })), cipher.final()]);
+    const old = `v1.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+    expect(await sealer.unseal(key, old)).toEqual({ t: 'old' });
+
+    const raw = Buffer.from((await sealer.seal(key, { t: 'new' })).slice(3), 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', aesKey, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(key));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    const plain = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]);
+    expect(JSON.parse(plain.toString())).toEqual({ t: 'new' });
   });
 });
 

@@ -132,6 +132,29 @@ describe('options', () => {
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
     expect(isLoopbackHost('127.0.0.1.nip.io')).toBe(false);
     expect(isLoopbackHost('localhost.example.com')).toBe(false);
+    // Without node:net: IPv4 and IPv6 literals checked by hand, every spelling of ::1 included.
+    for (const host of [
+      '127.255.0.9',
+      'localhost.',
+      'app.localhost',
+      '::1',
+      '[0:0:0:0:0:0:0:1]',
+      '[::0:1]',
+    ]) {
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+    for (const host of [
+      '127.0.0.256',
+      '127.0.0',
+      '0127.0.0.1',
+      '[::2]',
+      '[::1:0]',
+      '[1::1]',
+      '[::ffff:7f00:1]',
+      '::1::',
+    ]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
   });
 
   it('accepts a full set of valid options', async () => {
