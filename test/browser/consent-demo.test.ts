@@ -91,7 +91,11 @@ suite('browser demo: Express example in headless Chromium', () => {
 
   /** Every value the page's Web Storage holds (only the demo user and issued states belong there). */
   async function webStorage(): Promise<string> {
-    return page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }]));
+    // Runs in the page; the repository type-checks without the DOM library, hence the shape.
+    return page.evaluate(() => {
+      const { localStorage, sessionStorage } = globalThis as unknown as Record<string, object>;
+      return JSON.stringify([{ ...localStorage }, { ...sessionStorage }]);
+    });
   }
 
   async function signIn(userId: string): Promise<void> {
@@ -232,7 +236,10 @@ suite('browser demo: Express example in headless Chromium', () => {
     });
     // Five clicks in one task, before any answer can arrive.
     await page.evaluate(() => {
-      for (let i = 0; i < 5; i += 1) document.getElementById('connect')!.click();
+      const { document } = globalThis as unknown as {
+        document: { getElementById(id: string): { click(): void } };
+      };
+      for (let i = 0; i < 5; i += 1) document.getElementById('connect').click();
     });
     await page.waitForURL(`${emulator.url}/consent/home?**`);
     expect(asked).toBe(1);
@@ -277,7 +284,9 @@ suite('browser demo: Express example in headless Chromium', () => {
     page.on('request', (req) => {
       if (req.url().endsWith('/basiq/client-token')) asked += 1;
     });
-    await page.locator('#result').evaluate((el) => el.replaceChildren());
+    await page
+      .locator('#result')
+      .evaluate((el) => void ((el as unknown as { textContent: string }).textContent = ''));
     await page.getByRole('button', { name: 'Connect your bank' }).click();
     await expect
       .poll(() => page.locator('#result').textContent())

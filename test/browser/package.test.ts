@@ -25,6 +25,15 @@ import { chromiumSupport, launchChromium } from './chromium.js';
 
 const run = promisify(execFile);
 
+/** What the page's code uses (the repository type-checks without the DOM library). */
+interface PageGlobals {
+  document: { title: string };
+  lib: typeof import('../../packages/browser/src/index.js');
+  sessionStorage: { getItem(key: string): string | null };
+  localStorage: object;
+  location: { origin: string };
+}
+
 if (!chromiumSupport.available)
   console.warn(`[skipped] browser package in Chromium (test/browser): ${chromiumSupport.reason}`);
 const suite = chromiumSupport.available ? describe : describe.skip;
@@ -146,12 +155,17 @@ document.title = 'loaded';
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(appUrl);
-      await page.waitForFunction(() => document.title === 'loaded', undefined, { timeout: 10_000 });
+      await page.waitForFunction(
+        () => (globalThis as unknown as PageGlobals).document.title === 'loaded',
+        undefined,
+        {
+          timeout: 10_000,
+        },
+      );
 
       const outcome = await page.evaluate(
         async ({ emulatorUrl, userId, jobId }) => {
-          const lib = (window as unknown as { lib: typeof import('../../packages/browser/src/index.js') })
-            .lib;
+          const { lib, sessionStorage, localStorage, location } = globalThis as unknown as PageGlobals;
           const anonymous = lib.createBasiqBrowser({ headers: {} });
           const refused = await anonymous.getClientToken().then(
             () => undefined,
