@@ -61,6 +61,7 @@ export const consumerSpecs: readonly ConsumerSpec[] = [
     expected: {
       userId: SEED_USER_ID,
       fetchUserId: SEED_USER_ID,
+      apiAccounts: 8,
       clientTokenType: 'Bearer',
       redisTried: true,
       cliPrintedUrl: true,

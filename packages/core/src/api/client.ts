@@ -1,6 +1,6 @@
-import createClient from 'openapi-fetch';
 import type { Client } from 'openapi-fetch';
 import type { FetchLike } from '../types.js';
+import { createClient } from './openapi-fetch.js';
 import type { BasiqPaths } from './paths.js';
 
 /**

@@ -71,6 +71,12 @@ async function main() {
     const viaFetch = await client.fetch(`/users/${USER_ID}`);
     const viaFetchBody = await viaFetch.json();
 
+    // The typed client: openapi-fetch loaded by core's CommonJS build.
+    const viaApi = await client.api.GET('/users/{userId}/accounts', {
+      params: { path: { userId: USER_ID } },
+    });
+    assert.equal(viaApi.response.status, 200);
+
     const clientToken = await client.getClientToken(USER_ID);
     assert.notEqual(clientToken.accessToken, serverToken);
 
@@ -88,6 +94,7 @@ async function main() {
           kind: 'js-cjs',
           userId: user.data.id,
           fetchUserId: viaFetchBody.id,
+          apiAccounts: viaApi.data.data.length,
           clientTokenType: clientToken.tokenType,
           redisTried: redisCalls.length > 0,
           cliPrintedUrl: cliUrl.startsWith('http://127.0.0.1:'),
