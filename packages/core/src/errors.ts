@@ -46,7 +46,7 @@ export class BasiqError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     const classes = (value as { [CLASSES]?: unknown } | null | undefined)?.[CLASSES];
-    return Array.isArray(classes) && classes.includes(this.name);
+    return Array.isArray(classes) && classes.includes(className(this));
   }
 
   readonly code: BasiqErrorCode;
@@ -55,10 +55,10 @@ export class BasiqError extends Error {
 
   constructor(code: BasiqErrorCode, message: string, init: BasiqErrorInit = {}) {
     super(message);
-    this.name = new.target.name;
+    this.name = className(new.target);
     const classes: string[] = [];
     for (let c: unknown = new.target; c && c !== Error; c = Object.getPrototypeOf(c)) {
-      classes.push((c as { name: string }).name);
+      classes.push(className(c));
     }
     Object.defineProperty(this, CLASSES, { value: classes });
     this.code = code;
@@ -188,4 +188,19 @@ export function parseBasiqErrorBody(body: unknown): {
     }
   }
   return { correlationId, errors };
+}
+
+// Bundlers minify class names (Next.js does for server code), so this library's classes carry
+// their names written out: `name`, JSON and the cross-copy `instanceof` must not depend on them.
+const CLASS_NAMES = new Map<unknown, string>([
+  [BasiqError, 'BasiqError'],
+  [BasiqConfigError, 'BasiqConfigError'],
+  [BasiqInputError, 'BasiqInputError'],
+  [BasiqRateLimitError, 'BasiqRateLimitError'],
+  [BasiqTokenError, 'BasiqTokenError'],
+  [BasiqApiError, 'BasiqApiError'],
+]);
+
+function className(c: unknown): string {
+  return CLASS_NAMES.get(c) ?? (c as { name: string }).name;
 }
