@@ -1,0 +1,4 @@
+import { denoRuntime } from './deno/launcher.js';
+import { runRuntimeSuite } from './scenarios.js';
+
+runRuntimeSuite(denoRuntime);

@@ -1,0 +1,198 @@
+/**
+ * The conformance scenarios that apply outside Node, run against the shared Hono app
+ * (`app/app.ts`) in another runtime: Bun, Deno or workerd. The emulator runs here, in Node; the
+ * app runs in the runtime's own process with its own client, configured as a deployment would be
+ * (env or bindings), and every assertion is over real loopback HTTP plus the emulator's counters,
+ * which see what the runtime sent to Basiq.
+ *
+ * Each runtime's test file calls {@link runRuntimeSuite} with its launcher; without the runtime's
+ * binary the suite says why in one line and skips.
+ */
+import { decodeJwt } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '@basiq-token/emulator';
+import type { BasiqEmulator } from '@basiq-token/emulator';
+import { SLOTS, USER_HEADER } from './app/app.js';
+import type { RunningRuntime, RuntimeLauncher } from './support/runtime.js';
+
+/** The seeded emulator user. */
+const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+
+/** One answer from the app, kept whole for the secret scan. */
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export function runRuntimeSuite(launcher: RuntimeLauncher, options: { skipReason?: string } = {}): void {
+  const title = `${launcher.name}: @basiq-token/hono against the emulator`;
+  const binary = launcher.binary;
+  const skipReason = options.skipReason ?? (binary.available ? undefined : binary.reason);
+  if (skipReason !== undefined) {
+    console.warn(`[skipped] ${title}: ${skipReason}`);
+    describe.skip(title, () => {
+      it('runs the runtime scenarios', () => undefined);
+    });
+    return;
+  }
+
+  describe(title, () => {
+    let emulator: BasiqEmulator;
+    let runtime: RunningRuntime;
+    const answers: Answer[] = [];
+    const free = [...SLOTS];
+
+    beforeAll(async () => {
+      emulator = await startEmulator({ tokenLifetimeSec: 3600 });
+      runtime = await launcher.start({ BASIQ_API_KEY: emulator.apiKey, BASIQ_API_URL: emulator.url });
+    });
+    afterAll(async () => {
+      await runtime?.stop();
+      await emulator?.stop();
+    });
+    afterEach(() => {
+      emulator.clearFaults();
+      emulator.resetCounters();
+    });
+
+    /** A slot of the app no scenario used yet: its client has no token and no refresh behind it. */
+    function freshSlot(): string {
+      const slot = free.shift();
+      if (slot === undefined) throw new Error('more scenarios than slots in app/app.ts');
+      return `${runtime.url}/${slot}`;
+    }
+
+    async function call(url: string, init: RequestInit = {}): Promise<Answer> {
+      const res = await fetch(url, init);
+      const answer = { status: res.status, headers: res.headers, text: await res.text() };
+      answers.push(answer);
+      return answer;
+    }
+
+    function postClientToken(base: string, headers: Record<string, string> = {}): Promise<Answer> {
+      return call(`${base}/client-token`, { method: 'POST', headers });
+    }
+
+    function serverTokens(): string[] {
+      return emulator.issuedTokens().filter((token) => decodeJwt(token).scope === 'SERVER_ACCESS');
+    }
+
+    function expectErrorAnswer(answer: Answer, status: number, code: string): void {
+      expect(answer.status, answer.text).toBe(status);
+      expect(answer.headers.get('content-type') ?? '').toMatch(/^application\/json/);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      const body = JSON.parse(answer.text) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe(code);
+      expect(typeof body.error.message).toBe('string');
+    }
+
+    it(`runs in ${launcher.name}`, async () => {
+      const answer = await call(`${runtime.url}/runtime`);
+      expect(answer.status).toBe(200);
+      const info = JSON.parse(answer.text) as { key: string; version?: string };
+      // Hono's own runtime detection, from inside the app: not Node under another name.
+      expect(info.key).toBe(launcher.name);
+      if (launcher.name !== 'workerd') expect(info.version).toBe(binary.available && binary.version);
+    });
+
+    it('sends the server token from c.var.basiq.fetch: one /token call for a burst, then none', async () => {
+      const base = freshSlot();
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, () => call(`${base}/fetch/users/${SEEDED_USER_ID}`)),
+      );
+      for (const answer of burst) {
+        expect(answer.status, answer.text).toBe(200);
+        expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEEDED_USER_ID);
+      }
+      // The emulator answers GET /users only to a valid SERVER_ACCESS bearer: these 200s are the
+      // runtime's client sending the token it fetched, once, for all ten.
+      expect(emulator.counters.requests['GET /users/{userId}']).toBe(10);
+      expect(emulator.counters.tokenCalls).toBe(1);
+      expect(emulator.counters.serverTokens).toBe(1);
+      const again = await call(`${base}/fetch/users/${SEEDED_USER_ID}`);
+      expect(again.status).toBe(200);
+      expect(emulator.counters.tokenCalls).toBe(1);
+    });
+
+    it('sends the server token from c.var.basiq.http (axios)', async () => {
+      const base = freshSlot();
+      const answer = await call(`${base}/http/users/${SEEDED_USER_ID}`);
+      expect(answer.status, answer.text).toBe(200);
+      expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEEDED_USER_ID);
+      expect(emulator.counters.requests['GET /users/{userId}']).toBe(1);
+      expect(emulator.counters.serverTokens).toBe(1);
+    });
+
+    for (const as of ['expired', 'invalid'] as const) {
+      it(`refreshes and replays once when Basiq refuses the server token early (${as})`, async () => {
+        const base = freshSlot();
+        expect((await call(`${base}/fetch/users/${SEEDED_USER_ID}`)).status).toBe(200);
+        expect(emulator.counters.tokenCalls).toBe(1);
+        // Basiq refuses the token before its expiry: 403 "Token has expired" or 401 invalid-authorization-token.
+        emulator.revokeAll(as);
+        for (const path of ['fetch', 'http']) {
+          const answer = await call(`${base}/${path}/users/${SEEDED_USER_ID}`);
+          expect(answer.status, `${path} after revocation as ${as}: ${answer.text}`).toBe(200);
+          expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEEDED_USER_ID);
+        }
+        // One refresh for the refused token, and one replay of the refused request: the call
+        // after it went out with the new token at once.
+        expect(emulator.counters.tokenCalls).toBe(2);
+        expect(emulator.counters.requests['GET /users/{userId}']).toBe(4);
+      });
+    }
+
+    it('answers a Basiq refusal of a data call with core’s error answer (502 basiq_api_error)', async () => {
+      const base = freshSlot();
+      const answer = await call(`${base}/http/users/00000000-0000-0000-0000-000000000000`);
+      expectErrorAnswer(answer, 502, 'basiq_api_error');
+    });
+
+    it('client-token route: 200 with a CLIENT_ACCESS token for the resolved user, no-store', async () => {
+      const base = freshSlot();
+      const answer = await postClientToken(base, { [USER_HEADER]: SEEDED_USER_ID });
+      expect(answer.status, answer.text).toBe(200);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.headers.get('content-type') ?? '').toMatch(/^application\/json/);
+      const body = JSON.parse(answer.text) as Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
+      expect(body.token_type).toBe('Bearer');
+      expect(body.expires_in).toBeGreaterThan(0);
+      const claims = decodeJwt(body.access_token as string);
+      expect(claims.scope).toBe('CLIENT_ACCESS');
+      expect(claims.userId).toBe(SEEDED_USER_ID);
+      expect(emulator.counters.clientTokens).toBe(1);
+      // Reused for the same user while it has life left.
+      const again = await postClientToken(base, { [USER_HEADER]: SEEDED_USER_ID });
+      expect((JSON.parse(again.text) as { access_token: string }).access_token).toBe(body.access_token);
+      expect(emulator.counters.clientTokens).toBe(1);
+    });
+
+    it('client-token route: 401 without a signed-in user, 400 for an invalid userId, no /token call', async () => {
+      const base = freshSlot();
+      expectErrorAnswer(await postClientToken(base), 401, 'unauthenticated');
+      for (const bad of ['not a user id', '../token', 'x'.repeat(65)]) {
+        expectErrorAnswer(await postClientToken(base, { [USER_HEADER]: bad }), 400, 'invalid_user_id');
+      }
+      expect(emulator.counters.tokenCalls).toBe(0);
+    });
+
+    // Last: it reads what every scenario above was answered and what the runtime printed.
+    it('no answer and no log line holds the API key or a server token', () => {
+      const secrets = [emulator.apiKey, ...serverTokens()];
+      expect(serverTokens().length, 'the scenarios above fetched server tokens').toBeGreaterThanOrEqual(4);
+      expect(answers.length).toBeGreaterThan(20);
+      for (const answer of answers) {
+        const whole = `${answer.status}\n${[...answer.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${answer.text}`;
+        for (const secret of secrets) expect(whole.includes(secret), 'a secret in an answer').toBe(false);
+      }
+      // The logs may not hold a client token either: only the route's answer may.
+      const logs = runtime.output();
+      // Not a scan of nothing: the 502 scenario's failure was logged, through core's logger.
+      expect(logs).toMatch(/\[basiq-token\]/);
+      for (const secret of [emulator.apiKey, ...emulator.issuedTokens()])
+        expect(logs.includes(secret), 'a secret in the runtime’s output').toBe(false);
+    });
+  });
+}
