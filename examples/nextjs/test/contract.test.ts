@@ -91,7 +91,10 @@ describe('nextjs example: its own routes', () => {
       expect(page.headers['content-security-policy']).toContain("script-src 'self'");
       expect(page.text).toContain('Connect your bank');
       const script = await request(app).get('/demo.js').expect(200);
-      expect(script.text).toContain("fetch('/basiq/client-token'");
+      expect(script.text).toContain("tokenUrl: '/basiq/client-token'");
+      const library = await request(app).get('/basiq-browser.js').expect(200);
+      expect(library.headers['content-type']).toMatch(/^text\/javascript/);
+      expect(library.text).toMatch(/export\s*\{[^}]*\bcreateBasiqBrowser\b/);
     } finally {
       await client.close();
       await emulator.stop();

@@ -1,17 +1,28 @@
-import { DEMO_PAGE_CSP, demoPageHtml } from '@basiq-token/example-shared';
-import { consentBaseUrl } from '../lib/demo.js';
+import { demoPageCsp, demoPageHtml } from '@basiq-token/example-shared';
+import { consentBaseUrl, demoClient } from '../lib/demo.js';
 
 export const dynamic = 'force-dynamic';
 
-// The same browser demo as the other examples, served as a string: a Next page would add inline
-// scripts that the page's strict Content-Security-Policy refuses.
+// The same browser demo as the other examples (also where the Consent UI sends the user back),
+// served as a string: a Next page would add inline scripts that the page's strict
+// Content-Security-Policy refuses.
 export function GET(): Response {
-  return new Response(demoPageHtml(consentBaseUrl()), {
+  const basiqBaseUrl = basiqApiUrl();
+  return new Response(demoPageHtml(consentBaseUrl(), basiqBaseUrl), {
     headers: {
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': DEMO_PAGE_CSP,
+      'Content-Security-Policy': demoPageCsp(basiqBaseUrl),
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
     },
   });
+}
+
+// Basiq's API, for the page's job status; without a client (misconfigured) the page still loads.
+function basiqApiUrl(): string | undefined {
+  try {
+    return demoClient().baseUrl;
+  } catch {
+    return undefined;
+  }
 }
