@@ -2,18 +2,27 @@ import { BasiqConfigError } from './errors.js';
 
 /** What a `fetch` answer must offer; the browser's `Response` fits. */
 export interface FetchResponse {
+  /** The HTTP status. */
   readonly status: number;
+  /** Whether the status is 2xx. */
   readonly ok: boolean;
+  /** The response headers (only `get` is used). */
   readonly headers: { get(name: string): string | null };
+  /** The body as text. */
   text(): Promise<string>;
 }
 
 /** What a request made by this package passes to `fetch`. */
 export interface FetchInit {
+  /** `GET` or `POST`. */
   method: string;
+  /** Request headers, lower-case names. */
   headers: Record<string, string>;
+  /** Cookies go only to the app's route (its option), never to Basiq (`omit`). */
   credentials: 'omit' | 'same-origin' | 'include';
+  /** A token answer must never come from, or go into, the HTTP cache. */
   cache: 'no-store';
+  /** Aborts at the timeout or the caller's signal. */
   signal: AbortSignal;
 }
 
@@ -22,8 +31,11 @@ export type FetchFunction = (url: string, init: FetchInit) => Promise<FetchRespo
 
 /** Where issued Consent UI `state` values wait for the redirect back (`sessionStorage` fits). */
 export interface StateStorage {
+  /** The value under `key`, or null. */
   getItem(key: string): string | null;
+  /** Stores `value` under `key`. */
   setItem(key: string, value: string): void;
+  /** Forgets `key`. */
   removeItem(key: string): void;
 }
 
