@@ -261,6 +261,39 @@ describe('client.api: where the token goes', () => {
     }
   });
 
+  it("passes a caller's signal on (an abort ends the call), and none when the caller gave none", async () => {
+    const signals: (AbortSignal | null | undefined)[] = [];
+    const spied = new BasiqClient({
+      apiKey: emu.apiKey,
+      baseUrl: emu.url,
+      logger: false,
+      fetch: (input, init) => {
+        signals.push(init?.signal);
+        return fetch(input, init);
+      },
+    });
+    try {
+      await spied.getServerToken();
+      signals.length = 0;
+      await spied.api.GET('/users/{userId}', { params: { path: { userId: SEED_USER_ID } } });
+      // No signal of its own: the wrapper's plain timer bounds the attempt, no AbortSignal.any.
+      expect(signals).toEqual([undefined]);
+
+      emu.injectFault({ path: '/users', delayMs: 2_000 });
+      const controller = new AbortController();
+      const call = spied.api.GET('/users/{userId}', {
+        params: { path: { userId: SEED_USER_ID } },
+        signal: controller.signal,
+      });
+      setTimeout(() => controller.abort(), 100);
+      await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+      expect(signals[1]).toBeInstanceOf(AbortSignal);
+    } finally {
+      emu.clearFaults();
+      await spied.close();
+    }
+  });
+
   it('rejects with client_closed once the client is closed, sending nothing', async () => {
     const api = client.api;
     await client.close();
