@@ -19,6 +19,8 @@ import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { createApp } from '../../examples/express/src/app.js';
+import { createListener as fastifyListener } from '../../examples/fastify/src/app.js';
+import { createListener as honoListener } from '../../examples/hono/src/app.js';
 import { ensureBrowserBuilt } from './browser-build.js';
 import { chromiumSupport, launchChromium } from './chromium.js';
 import { startMain } from './start-main.js';
@@ -30,7 +32,7 @@ if (!chromiumSupport.available)
   console.warn(`[skipped] browser demo (test/browser): ${chromiumSupport.reason}`);
 const suite = chromiumSupport.available ? describe : describe.skip;
 
-suite('browser demo: Express example in headless Chromium', () => {
+suite('browser demo: the examples in headless Chromium', () => {
   let browser: Browser;
   let emulator: BasiqEmulator;
   let client: BasiqClient | undefined;
@@ -68,7 +70,10 @@ suite('browser demo: Express example in headless Chromium', () => {
   });
 
   /** The example app (its createApp factory) on a free loopback port, against the emulator. */
-  async function startApp(options: Partial<BasiqOptions> = {}): Promise<string> {
+  async function startApp(
+    options: Partial<BasiqOptions> = {},
+    example: 'express' | 'hono' | 'fastify' = 'express',
+  ): Promise<string> {
     client = createBasiqClient({
       apiKey: emulator.apiKey,
       baseUrl: emulator.url,
@@ -76,12 +81,13 @@ suite('browser demo: Express example in headless Chromium', () => {
       retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 },
       ...options,
     });
-    const app = createApp({
+    const appOptions = {
       client,
       logger: { warn: () => undefined, error: () => undefined },
       consentBaseUrl: `${emulator.url}/consent`,
-    });
-    server = createServer(app);
+    };
+    const factories = { express: createApp, hono: honoListener, fastify: fastifyListener };
+    server = createServer(factories[example](appOptions));
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // Basiq's dashboard setting: the Consent UI sends the user back to the demo page.
@@ -209,6 +215,21 @@ suite('browser demo: Express example in headless Chromium', () => {
     // The token held in memory served both job reads; the page asked the route once.
     expect(emulator.counters.clientTokens).toBe(1);
   });
+
+  for (const example of ['hono', 'fastify'] as const) {
+    it(`the same page on the ${example} example: connect, Consent page, back, job done`, async () => {
+      const appUrl = await startApp({}, example);
+      await page.goto(appUrl);
+      await signIn(SEEDED_USER_ID);
+      await page.getByRole('button', { name: 'Connect your bank' }).click();
+      await page.waitForURL(`${emulator.url}/consent/home?token=**`);
+      expect(await page.getByTestId('consent-user').textContent()).toBe(SEEDED_USER_ID);
+      await page.getByTestId('consent-finish').click();
+      await page.waitForURL(`${appUrl}/**`);
+      await expect.poll(() => page.locator('#job').getAttribute('data-outcome')).toBe('success');
+      expect(cspViolations).toEqual([]);
+    });
+  }
 
   it('refuses a redirect with a state it did not issue, and reads no job', async () => {
     const appUrl = await startApp();
