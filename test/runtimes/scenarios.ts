@@ -26,7 +26,7 @@ interface Answer {
 }
 
 export function runRuntimeSuite(launcher: RuntimeLauncher, options: { skipReason?: string } = {}): void {
-  const title = `${launcher.name}: @basiq-token/hono against the emulator`;
+  const title = `${launcher.title ?? launcher.name}: @basiq-token/hono against the emulator`;
   const binary = launcher.binary;
   const skipReason = options.skipReason ?? (binary.available ? undefined : binary.reason);
   if (skipReason !== undefined) {
@@ -115,12 +115,13 @@ export function runRuntimeSuite(launcher: RuntimeLauncher, options: { skipReason
       expect(emulator.counters.tokenCalls).toBe(1);
     });
 
-    it('sends the server token from c.var.basiq.http (axios)', async () => {
+    it('sends the server token from c.var.basiq.api (the typed client)', async () => {
       const base = freshSlot();
-      const answer = await call(`${base}/http/users/${SEEDED_USER_ID}`);
+      const answer = await call(`${base}/api/users/${SEEDED_USER_ID}/accounts`);
       expect(answer.status, answer.text).toBe(200);
-      expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEEDED_USER_ID);
-      expect(emulator.counters.requests['GET /users/{userId}']).toBe(1);
+      const accounts = (JSON.parse(answer.text) as { data: Array<{ id: string }> }).data;
+      expect(accounts.length).toBeGreaterThan(0);
+      expect(emulator.counters.requests['GET /users/{userId}/accounts']).toBe(1);
       expect(emulator.counters.serverTokens).toBe(1);
     });
 
@@ -131,22 +132,25 @@ export function runRuntimeSuite(launcher: RuntimeLauncher, options: { skipReason
         expect(emulator.counters.tokenCalls).toBe(1);
         // Basiq refuses the token before its expiry: 403 "Token has expired" or 401 invalid-authorization-token.
         emulator.revokeAll(as);
-        for (const path of ['fetch', 'http']) {
-          const answer = await call(`${base}/${path}/users/${SEEDED_USER_ID}`);
-          expect(answer.status, `${path} after revocation as ${as}: ${answer.text}`).toBe(200);
-          expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEEDED_USER_ID);
-        }
-        // One refresh for the refused token, and one replay of the refused request: the call
-        // after it went out with the new token at once.
+        const replayed = await call(`${base}/fetch/users/${SEEDED_USER_ID}`);
+        expect(replayed.status, `after revocation as ${as}: ${replayed.text}`).toBe(200);
+        expect((JSON.parse(replayed.text) as { id: string }).id).toBe(SEEDED_USER_ID);
+        // One refresh, and the refused request sent once more: twice in all after the first.
         expect(emulator.counters.tokenCalls).toBe(2);
-        expect(emulator.counters.requests['GET /users/{userId}']).toBe(4);
+        expect(emulator.counters.requests['GET /users/{userId}']).toBe(3);
+        // The next call goes out with the new token at once.
+        const next = await call(`${base}/api/users/${SEEDED_USER_ID}/accounts`);
+        expect(next.status, next.text).toBe(200);
+        expect(emulator.counters.requests['GET /users/{userId}/accounts']).toBe(1);
+        expect(emulator.counters.tokenCalls).toBe(2);
       });
     }
 
-    it('answers a Basiq refusal of a data call with core’s error answer (502 basiq_api_error)', async () => {
+    it('answers an app route whose server token cannot be had with core’s error answer (503)', async () => {
       const base = freshSlot();
-      const answer = await call(`${base}/http/users/00000000-0000-0000-0000-000000000000`);
-      expectErrorAnswer(answer, 502, 'basiq_api_error');
+      emulator.injectFault({ path: '/token', status: 503, times: 10 });
+      expectErrorAnswer(await call(`${base}/fetch/users/${SEEDED_USER_ID}`), 503, 'basiq_unavailable');
+      expect(emulator.counters.requests['GET /users/{userId}'] ?? 0).toBe(0);
     });
 
     it('client-token route: 200 with a CLIENT_ACCESS token for the resolved user, no-store', async () => {
@@ -189,7 +193,7 @@ export function runRuntimeSuite(launcher: RuntimeLauncher, options: { skipReason
       }
       // The logs may not hold a client token either: only the route's answer may.
       const logs = runtime.output();
-      // Not a scan of nothing: the 502 scenario's failure was logged, through core's logger.
+      // Not a scan of nothing: the 503 scenario's failure was logged, through core's logger.
       expect(logs).toMatch(/\[basiq-token\]/);
       for (const secret of [emulator.apiKey, ...emulator.issuedTokens()])
         expect(logs.includes(secret), 'a secret in the runtime’s output').toBe(false);

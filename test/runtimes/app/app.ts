@@ -58,10 +58,12 @@ function slotApp(): Hono<BasiqEnv> {
     const answer = await c.var.basiq.fetch(`/users/${encodeURIComponent(c.req.param('userId'))}`);
     return c.body(await answer.text(), answer.status as 200, { 'content-type': 'application/json' });
   });
-  // Through the axios instance: a Basiq refusal throws and reaches the error handler below.
-  api.get('/http/users/:userId', async (c) => {
-    const answer = await c.var.basiq.http.get(`/users/${encodeURIComponent(c.req.param('userId'))}`);
-    return c.json(answer.data as object);
+  // Through the typed client (over the same Fetch wrapper), relaying Basiq's status and JSON.
+  api.get('/api/users/:userId/accounts', async (c) => {
+    const { data, error, response } = await c.var.basiq.api.GET('/users/{userId}/accounts', {
+      params: { path: { userId: c.req.param('userId') } },
+    });
+    return c.json(data ?? error, response.status as 200);
   });
   api.onError(middleware.onError());
   return api;

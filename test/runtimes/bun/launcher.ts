@@ -18,7 +18,7 @@ export const bunRuntime: RuntimeLauncher = {
     const dir = mkdtempSync(join(tmpdir(), 'basiq-runtime-bun-'));
     try {
       const script = join(dir, 'server.mjs');
-      await bundle(entry, script, { platform: 'node', conditions: ['bun', 'node'] });
+      await bundle(entry, script, { platform: 'node', conditions: ['bun', 'node'], nodeBuiltins: true });
       // An empty temp dir as cwd and HOME: no .env, bunfig or package.json of the repository applies.
       const running = await startServerProcess(this.binary.path, ['run', script], {
         cwd: dir,

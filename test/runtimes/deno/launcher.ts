@@ -22,7 +22,7 @@ export const denoRuntime: RuntimeLauncher = {
     const dir = mkdtempSync(join(tmpdir(), 'basiq-runtime-deno-'));
     try {
       const script = join(dir, 'server.mjs');
-      await bundle(entry, script, { platform: 'node', conditions: ['deno', 'node'] });
+      await bundle(entry, script, { platform: 'node', conditions: ['deno', 'node'], nodeBuiltins: true });
       const running = await startServerProcess(
         this.binary.path,
         ['run', '--no-prompt', '--no-config', '--no-lock', '--allow-net=127.0.0.1', '--allow-env', script],

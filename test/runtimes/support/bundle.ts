@@ -14,6 +14,12 @@ export interface BundleTarget {
   conditions: string[];
   /** Fields tried when a package has no `exports` (with platform `neutral` esbuild tries none). */
   mainFields?: string[];
+  /**
+   * Whether the runtime has Node's builtins (Bun, Deno, workerd with `nodejs_compat`): they stay
+   * imports then. Without them, any `node:` module (or bare builtin) reachable from the app fails
+   * the bundle, naming the file that imports it.
+   */
+  nodeBuiltins: boolean;
 }
 
 // Tests run against the sources (as vitest.config.ts aliases them): the bundle holds the
@@ -21,36 +27,38 @@ export interface BundleTarget {
 const workspaceSources: Plugin = {
   name: 'basiq-token-sources',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@basiq-token\/[a-z-]+$/ }, (args) => {
-      const name = args.path.slice('@basiq-token/'.length);
-      const path = `${root}packages/${name}/src/index.ts`;
-      return existsSync(path) ? { path } : undefined;
+    // `@basiq-token/core` and its subpaths (`@basiq-token/core/adapter`: src/adapter.ts).
+    pluginBuild.onResolve({ filter: /^@basiq-token\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
+      const [name, sub] = args.path.slice('@basiq-token/'.length).split('/');
+      const src = `${root}packages/${name}/src/`;
+      const candidates =
+        sub === undefined ? [`${src}index.ts`] : [`${src}${sub}.ts`, `${src}${sub}/index.ts`];
+      const path = candidates.find((candidate) => existsSync(candidate));
+      return path === undefined ? undefined : { path };
     });
   },
 };
 
 // Node builtins named bare ('http', as axios's Node build and its CommonJS dependencies name
-// them) become `node:` imports: Deno resolves builtins only by that prefix.
+// them) become `node:` imports: Deno and workerd resolve builtins only by that prefix.
 const builtins = new Set(builtinModules.filter((name) => !name.startsWith('_')));
 const nodePrefix: Plugin = {
   name: 'node-prefix',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^[a-z_/]+$/ }, (args) =>
+    pluginBuild.onResolve({ filter: /^[a-z0-9_/]+$/ }, (args) =>
       builtins.has(args.path) ? { path: `node:${args.path}`, external: true } : undefined,
     );
   },
 };
 
 // CommonJS dependencies inside an ES module bundle call `require` for builtins; an ES module has
-// none, so the bundle makes one (Bun and Deno both have `node:module`).
-const requireShim =
-  "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+// none, so the bundle makes one from `node:module` (workerd has no `import.meta.url`).
+const requireShim = [
+  "import { createRequire as __createRequire } from 'node:module';",
+  "const require = __createRequire(import.meta.url ?? 'file:///');",
+].join('\n');
 
-/**
- * Bundles one runtime's entry (and the shared app) into a single ES module at `outfile`.
- * `node:` builtins stay imports: the runtime provides them (Bun, Deno, workerd with
- * `nodejs_compat`), or the bundle fails to start there, which is what the suite is for.
- */
+/** Bundles one runtime's entry (and the shared app) into a single ES module at `outfile`. */
 export async function bundle(entry: string, outfile: string, target: BundleTarget): Promise<void> {
   await build({
     entryPoints: [entry],
@@ -61,9 +69,9 @@ export async function bundle(entry: string, outfile: string, target: BundleTarge
     platform: target.platform,
     conditions: target.conditions,
     ...(target.mainFields ? { mainFields: target.mainFields } : {}),
-    external: ['node:*'],
-    plugins: target.platform === 'node' ? [workspaceSources, nodePrefix] : [workspaceSources],
-    ...(target.platform === 'node' ? { banner: { js: requireShim } } : {}),
+    ...(target.nodeBuiltins
+      ? { external: ['node:*'], plugins: [workspaceSources, nodePrefix], banner: { js: requireShim } }
+      : { plugins: [workspaceSources] }),
     logLevel: 'silent',
     absWorkingDir: root,
   });

@@ -21,6 +21,8 @@ export interface RunningRuntime {
 export interface RuntimeLauncher {
   /** `bun`, `deno` or `workerd`: also what Hono's `getRuntimeKey()` answers there. */
   readonly name: 'bun' | 'deno' | 'workerd';
+  /** How the suite is titled, when the runtime runs in more than one setting (`workerd, nodejs_compat`). */
+  readonly title?: string;
   readonly binary: RuntimeBinary;
   start(config: AppConfig): Promise<RunningRuntime>;
 }

@@ -1,0 +1,4 @@
+import { workerdRuntime } from './workerd/launcher.js';
+import { runRuntimeSuite } from './scenarios.js';
+
+runRuntimeSuite(workerdRuntime({ nodejsCompat: true }));
