@@ -4,7 +4,7 @@
  * Consent URL, job status cross-origin, the redirect's state); its CJS build required by Node.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -146,6 +146,55 @@ document.title = 'loaded';
       expect.arrayContaining(['createBasiqBrowser', 'ConsentRedirectError', 'jobOutcome']),
     );
     expect(await readdir(join(packageDir, 'dist'))).toContain('index.d.ts');
+  });
+
+  it('its types compile for a browser-only TypeScript consumer (DOM, no Node types); a wrong action does not', async () => {
+    const consumer = join(temp, 'consumer');
+    await mkdir(join(consumer, 'node_modules', '@basiq-token'), { recursive: true });
+    await cp(packageDir, join(consumer, 'node_modules', '@basiq-token', 'browser'), { recursive: true });
+    await writeFile(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          target: 'ES2022',
+        },
+        files: ['main.ts'],
+      }),
+    );
+    await writeFile(
+      join(consumer, 'main.ts'),
+      `import { createBasiqBrowser, RateLimitedError, jobOutcome, type ConsentRedirect } from '@basiq-token/browser';
+const basiq = createBasiqBrowser({
+  fetch: window.fetch,
+  stateStorage: sessionStorage,
+  navigate: (url) => location.assign(url),
+  headers: async () => ({ 'x-csrf-token': 'abc' }),
+});
+document.querySelector('button')?.addEventListener('click', async () => {
+  try {
+    await basiq.openConsent({ action: 'connect', institutionId: 'AU00000' });
+  } catch (error) {
+    if (error instanceof RateLimitedError) console.log(error.retryAfterSeconds);
+  }
+});
+const back: ConsentRedirect | null = basiq.handleRedirect();
+if (back?.ok && back.jobIds[0]) void basiq.waitForJob(back.jobIds[0]).then((job) => jobOutcome(job));
+// @ts-expect-error not one of the Consent UI's actions
+void basiq.consentUrl({ action: 'delete' });
+`,
+    );
+    const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', consumer]).then(
+      () => 'ok',
+      (error: { stdout?: string }) => error.stdout ?? String(error),
+    );
+    expect(result).toBe('ok');
   });
 
   it('loads from a <script type="module"> and works in the browser against the route and the emulator', async () => {
