@@ -58,9 +58,27 @@ const requireShim = [
   "const require = __createRequire(import.meta.url ?? 'file:///');",
 ].join('\n');
 
-/** Bundles one runtime's entry (and the shared app) into a single ES module at `outfile`. */
+/**
+ * Bundles one runtime's entry (and the shared app) into a single ES module at `outfile`. Where
+ * the runtime has no Node builtins and the app reaches one, the error names each path from the
+ * entry to it (`packages/hono/src/middleware.ts → … → node:http`).
+ */
 export async function bundle(entry: string, outfile: string, target: BundleTarget): Promise<void> {
-  await build({
+  try {
+    await buildOnce(entry, outfile, target);
+  } catch (error) {
+    if (target.nodeBuiltins) throw error;
+    const paths = await pathsToBuiltins(entry, target);
+    if (paths.length === 0) throw error;
+    const shown = paths.slice(0, 6).concat(paths.length > 6 ? [`… and ${paths.length - 6} more`] : []);
+    throw new Error(
+      `the bundle reaches Node builtins, which this runtime does not have:\n  ${shown.join('\n  ')}`,
+    );
+  }
+}
+
+function buildOnce(entry: string, outfile: string, target: BundleTarget) {
+  return build({
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -75,4 +93,42 @@ export async function bundle(entry: string, outfile: string, target: BundleTarge
     logLevel: 'silent',
     absWorkingDir: root,
   });
+}
+
+/** For each builtin the app reaches, the shortest import path from the entry to it. */
+async function pathsToBuiltins(entry: string, target: BundleTarget): Promise<string[]> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: target.platform,
+    conditions: target.conditions,
+    ...(target.mainFields ? { mainFields: target.mainFields } : {}),
+    external: ['node:*'],
+    plugins: [workspaceSources, nodePrefix],
+    logLevel: 'silent',
+    absWorkingDir: root,
+  });
+  const inputs = result.metafile.inputs;
+  const start = Object.keys(inputs).find((file) => entry.endsWith(file));
+  if (start === undefined) return [];
+  // Breadth first from the entry: the first path found to each builtin is a shortest one.
+  const from = new Map<string, string>([[start, '']]);
+  const queue = [start];
+  const found: string[] = [];
+  while (queue.length > 0) {
+    const file = queue.shift() as string;
+    for (const { path } of inputs[file]?.imports ?? []) {
+      if (from.has(path)) continue;
+      from.set(path, file);
+      if (path.startsWith('node:')) {
+        const chain = [path];
+        for (let at = file; at !== ''; at = from.get(at) ?? '') chain.unshift(at);
+        found.push(chain.join(' → '));
+      } else queue.push(path);
+    }
+  }
+  return found;
 }
