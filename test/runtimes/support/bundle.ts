@@ -8,12 +8,13 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Resolution settings per target, as each runtime's own toolchain would resolve packages. */
 export interface BundleTarget {
-  /** esbuild's platform: `node` for Bun and Deno (they run Node's builtins), `neutral` for workerd. */
-  platform: 'node' | 'neutral';
+  /**
+   * esbuild's platform: `node` for Bun and Deno (they run Node's builtins); `browser` for workerd,
+   * as wrangler bundles (it leaves esbuild's default), so packages' `browser` field maps apply.
+   */
+  platform: 'node' | 'browser';
   /** Export conditions, in the order the runtime's toolchain uses them (`bun`, `deno`, `workerd`…). */
   conditions: string[];
-  /** Fields tried when a package has no `exports` (with platform `neutral` esbuild tries none). */
-  mainFields?: string[];
   /**
    * Whether the runtime has Node's builtins (Bun, Deno, workerd with `nodejs_compat`): they stay
    * imports then. Without them, any `node:` module (or bare builtin) reachable from the app fails
@@ -86,7 +87,6 @@ function buildOnce(entry: string, outfile: string, target: BundleTarget) {
     target: 'es2022',
     platform: target.platform,
     conditions: target.conditions,
-    ...(target.mainFields ? { mainFields: target.mainFields } : {}),
     ...(target.nodeBuiltins
       ? { external: ['node:*'], plugins: [workspaceSources, nodePrefix], banner: { js: requireShim } }
       : { plugins: [workspaceSources] }),
@@ -105,7 +105,6 @@ async function pathsToBuiltins(entry: string, target: BundleTarget): Promise<str
     format: 'esm',
     platform: target.platform,
     conditions: target.conditions,
-    ...(target.mainFields ? { mainFields: target.mainFields } : {}),
     external: ['node:*'],
     plugins: [workspaceSources, nodePrefix],
     logLevel: 'silent',

@@ -22,8 +22,8 @@ export interface WorkerdSetting {
 }
 
 /**
- * The shared app as a Cloudflare Worker: bundled as wrangler bundles (platform neutral, the
- * `workerd`, `worker` and `browser` conditions), run by workerd through miniflare on a loopback
+ * The shared app as a Cloudflare Worker: bundled as wrangler bundles (esbuild's browser platform,
+ * the `workerd`, `worker` and `browser` conditions), run by workerd through miniflare on a loopback
  * port, with BASIQ_API_KEY and BASIQ_API_URL as bindings.
  */
 export function workerdRuntime({ nodejsCompat }: WorkerdSetting): RuntimeLauncher {
@@ -37,9 +37,8 @@ export function workerdRuntime({ nodejsCompat }: WorkerdSetting): RuntimeLaunche
       try {
         const script = join(dir, 'worker.mjs');
         await bundle(entry, script, {
-          platform: 'neutral',
+          platform: 'browser',
           conditions: ['workerd', 'worker', 'browser'],
-          mainFields: ['browser', 'module', 'main'],
           nodeBuiltins: nodejsCompat,
         });
         const { Miniflare } = await import('miniflare');
