@@ -19,6 +19,11 @@ export default defineConfig({
         replacement: pkg(name),
       }))
       .concat([
+        // Core's subpath entries (its package.json `exports`): the axios integration, adapter plumbing.
+        ...['axios', 'adapter'].map((entry) => ({
+          find: new RegExp(`^@basiq-token/core/${entry}$`),
+          replacement: fileURLToPath(new URL(`./packages/core/src/${entry}.ts`, import.meta.url)),
+        })),
         {
           find: /^@basiq-token\/example-shared$/,
           replacement: fileURLToPath(new URL('./examples/shared/src/index.ts', import.meta.url)),

@@ -10,6 +10,7 @@
 //   npx tsx bench/expiry.ts                  3 expiries pooled (about 40 s)
 //   npx tsx bench/expiry.ts --quick          1 expiry (about 13 s)
 //   add --token-delay-ms N to change the stand-in /token latency (default 250)
+import { basiqAxios } from '@basiq-token/core/axios';
 import { parseArgs } from 'node:util';
 import { createBasiqClient } from '../packages/core/src/index.js';
 import type { BasiqClient, BasiqOptions } from '../packages/core/src/index.js';
@@ -157,10 +158,12 @@ async function traffic(
     if (sentAt > until) break;
     const t0 = performance.now();
     inflight.push(
-      client.http.get(`/users/${USER_ID}`).then(
-        () => void v.samples.push({ at: sentAt - expiresAt, latencyMs: performance.now() - t0, ok: true }),
-        () => void v.samples.push({ at: sentAt - expiresAt, latencyMs: performance.now() - t0, ok: false }),
-      ),
+      basiqAxios(client)
+        .get(`/users/${USER_ID}`)
+        .then(
+          () => void v.samples.push({ at: sentAt - expiresAt, latencyMs: performance.now() - t0, ok: true }),
+          () => void v.samples.push({ at: sentAt - expiresAt, latencyMs: performance.now() - t0, ok: false }),
+        ),
     );
   }
   await Promise.all(inflight);

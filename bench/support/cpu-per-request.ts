@@ -1,3 +1,4 @@
+import { basiqAxios } from '@basiq-token/core/axios';
 import { Agent } from 'node:http';
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
@@ -58,7 +59,8 @@ export async function measureCpuPerRequest(options: CpuOptions): Promise<CpuRow[
       headers: { authorization },
       httpAgent: agent(),
     });
-    client.http.defaults.httpAgent = agent();
+    const http = basiqAxios(client);
+    http.defaults.httpAgent = agent();
     const path = '/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
     const url = `${baseUrl}${path}`;
     const readJson = async (res: Response) => res.json();
@@ -68,7 +70,7 @@ export async function measureCpuPerRequest(options: CpuOptions): Promise<CpuRow[
       {
         name: 'client.http',
         baseline: 'plain axios, fixed Authorization',
-        send: () => client.http.get(path),
+        send: () => http.get(path),
       },
       {
         name: 'plain fetch, fixed Authorization',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,9 @@ export async function prepareNest11(): Promise<void> {
       process.execPath,
       [
         tsupCli,
-        'src/index.ts',
+        ...(await entryPoints(name)),
+        // One copy of what the entries share (core's engine behind its root, /axios and /adapter).
+        '--splitting',
         '--format',
         'cjs',
         '--target',
@@ -53,6 +55,18 @@ export async function prepareNest11(): Promise<void> {
       { cwd: join(root, 'packages', name) },
     );
   }
+}
+
+/** The sources of every `exports` entry of a package (`./dist/axios.cjs` is built from `src/axios.ts`). */
+async function entryPoints(name: string): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(join(root, 'packages', name, 'package.json'), 'utf8')) as {
+    exports: Record<string, string | { require?: { default?: string } }>;
+  };
+  return Object.values(pkg.exports).flatMap((target) => {
+    const file = typeof target === 'string' ? undefined : target.require?.default;
+    const match = file ? /^\.\/dist\/(.+)\.cjs$/.exec(file) : null;
+    return match ? [`src/${match[1]}.ts`] : [];
+  });
 }
 
 /** Nest 11 and our adapter, both loaded from the Nest 11 project. */

@@ -1,4 +1,3 @@
-import type { AxiosInstance } from 'axios';
 import { createBasiqApi } from './api/index.js';
 import type { BasiqApi } from './api/index.js';
 import { TokenBudget } from './budget.js';
@@ -8,8 +7,9 @@ import { buildConsentUrl } from './consent.js';
 import type { ConsentUrlOptions } from './consent.js';
 import { Emitter } from './emitter.js';
 import { BasiqError } from './errors.js';
-import { attachToAxios, createBasiqAxios, createBasiqFetch } from './http/index.js';
-import type { HttpOptions } from './http/index.js';
+import { HTTP_OPTIONS } from './client-http.js';
+import { createBasiqFetch } from './http/fetch.js';
+import type { HttpOptions } from './http/http-options.js';
 import { createSafeLogger } from './logger.js';
 import type { SafeLogger } from './logger.js';
 import { INSPECT } from './inspect.js';
@@ -55,9 +55,10 @@ function closedError(): BasiqError {
 }
 
 /**
- * One Basiq application: its server token, its users' client tokens, and HTTP clients that
- * send the server token to Basiq. Create one per API key and share it; options are validated
- * here (a wrong one throws `BasiqConfigError` at once).
+ * One Basiq application: its server token, its users' client tokens, and a `fetch` and a typed
+ * `api` that send the server token to Basiq. Create one per API key and share it; options are
+ * validated here (a wrong one throws `BasiqConfigError` at once). An axios instance for it comes
+ * from `basiqAxios(client)` in `@basiq-token/core/axios` (the root entry does not load axios).
  *
  * The API key lives only in private fields: `JSON.stringify`, `util.inspect` and the
  * enumerable properties show the base URL and the state, never a secret.
@@ -65,8 +66,6 @@ function closedError(): BasiqError {
 export class BasiqClient implements ServerTokenSource {
   /** Basiq's base URL, normalised (no trailing slash). */
   readonly baseUrl: string;
-  /** An axios instance bound to {@link baseUrl} that sends the server token (and only to Basiq). */
-  readonly http: AxiosInstance;
   /** A fetch bound to {@link baseUrl} (relative paths allowed) that sends the server token. */
   readonly fetch: FetchLike;
 
@@ -177,12 +176,10 @@ export class BasiqClient implements ServerTokenSource {
       logger: this.#logger,
       onReplay: (info) => this.#emit('token:replay', info),
     };
-    this.http = createBasiqAxios(this, this.#httpOptions);
     this.fetch = createBasiqFetch(this, this.#httpOptions);
     // A getter, so the typed client is made only when a request first uses it.
     const api = () => this.api;
     this.#context = Object.freeze({
-      http: this.http,
       fetch: this.fetch,
       get api() {
         return api();
@@ -234,11 +231,6 @@ export class BasiqClient implements ServerTokenSource {
   getClientToken(userId: string): Promise<ClientToken> {
     if (this.#closing) return Promise.reject(closedError());
     return this.#clients.get(userId);
-  }
-
-  /** Adds token injection and refresh-and-replay to an axios instance the app already has; returns an eject function. */
-  attach(instance: AxiosInstance): () => void {
-    return attachToAxios(instance, this, this.#httpOptions);
   }
 
   /**
@@ -336,6 +328,10 @@ export class BasiqClient implements ServerTokenSource {
     return `BasiqClient ${state}`;
   }
 
+  [HTTP_OPTIONS](): HttpOptions {
+    return this.#httpOptions;
+  }
+
   #emit<E extends keyof BasiqEvents>(event: E, ...args: BasiqEvents[E]): void {
     this.#emitter.emit(event, ...args);
   }
@@ -347,7 +343,7 @@ export class BasiqClient implements ServerTokenSource {
  *
  * @example
  * const basiq = createBasiqClient({ apiKey: process.env.BASIQ_API_KEY! });
- * const { data } = await basiq.http.get(`/users/${userId}`);
+ * const res = await basiq.fetch(`/users/${userId}`);
  */
 export function createBasiqClient(options: BasiqOptions): BasiqClient {
   return new BasiqClient(options);

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from './options.js';
+import { isLoopbackHost } from './loopback.js';
 import type { ClientToken } from './types.js';
 
 /** The Consent UI's actions; none at all means "create a consent". */

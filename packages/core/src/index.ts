@@ -1,41 +1,52 @@
-export * from './errors.js';
+// The root entry: what applications use. It runs wherever fetch and Web Crypto exist (Node,
+// Bun, Deno, Workers, Edge): no `node:` module and no axios here or below. The axios
+// integration is `@basiq-token/core/axios`; adapter plumbing is `@basiq-token/core/adapter`.
+export {
+  BasiqError,
+  BasiqConfigError,
+  BasiqInputError,
+  BasiqRateLimitError,
+  BasiqTokenError,
+  BasiqApiError,
+} from './errors.js';
+export type { BasiqErrorCode, BasiqErrorInit, BasiqErrorDetail } from './errors.js';
 export * from './store.js';
-export type * from './types.js';
+export type {
+  Logger,
+  Clock,
+  FetchLike,
+  RetryOptions,
+  RefreshOptions,
+  ClientTokenOptions,
+  BudgetOptions,
+  BasiqOptions,
+  ClientToken,
+  BasiqEvents,
+  BasiqRequestContext,
+  RouteResponse,
+  ClientTokenBody,
+  ErrorBody,
+  ServerTokenSource,
+} from './types.js';
 
 export { BasiqClient, createBasiqClient } from './client.js';
 export type { BasiqClientState } from './client.js';
-export { useClient, isBasiqClient } from './client-or-options.js';
 export type { ServerTokenPhase } from './server-token.js';
 export { validateUserId, MAX_USER_ID_LENGTH } from './user-id.js';
-export { DEFAULT_BASE_URL, DEFAULT_BASIQ_VERSION, isLoopbackHost } from './options.js';
+export { DEFAULT_BASE_URL, DEFAULT_BASIQ_VERSION } from './options.js';
 export { redactCredentials } from './secrets.js';
 
-export {
-  createBasiqAxios,
-  attachToAxios,
-  createBasiqFetch,
-  isBasiqOrigin,
-  readBasiqApiError,
-  toBasiqApiError,
-} from './http/index.js';
-export type { HttpOptions } from './http/index.js';
 export { createBasiqApi } from './api/index.js';
 export type { BasiqApi, BasiqPaths } from './api/index.js';
-export { clientTokenRoute, errorResponse, routeBodyText } from './route.js';
+export { errorResponse } from './route.js';
 export { createClientTokenFetchHandler, routeResponseToFetch } from './fetch-handler.js';
 export type { ClientTokenFetchHandler, ClientSource } from './fetch-handler.js';
-export {
-  DEFAULT_CLIENT_TOKEN_PATH,
-  DEFAULT_CLIENT_TOKEN_METHOD,
-  validateClientTokenRouteOptions,
-} from './route-options.js';
+export { DEFAULT_CLIENT_TOKEN_PATH, DEFAULT_CLIENT_TOKEN_METHOD } from './route-options.js';
 export type {
   ClientTokenMethod,
   ClientTokenBodyForm,
   ClientTokenRouteOptions,
   ResolveUserId,
-  ResolvedClientTokenRoute,
-  ValidateRouteOptionsSettings,
 } from './route-options.js';
 export { buildConsentUrl, CONSENT_ACTIONS } from './consent.js';
 export type { ConsentUrlOptions } from './consent.js';

@@ -8,8 +8,6 @@ export const DEFAULT_BASE_URL = 'https://au-api.basiq.io';
 /** The `basiq-version` sent to `/token` unless told otherwise. */
 export const DEFAULT_BASIQ_VERSION = '3.0';
 
-export { isLoopbackHost };
-
 /** Every option with its default filled in. Internal: holds the API key, never logged. */
 export interface ResolvedOptions {
   apiKey: string;

@@ -1,4 +1,3 @@
-import type { AxiosInstance } from 'axios';
 import type { BasiqApi } from './api/index.js';
 import type { TokenStore } from './store.js';
 
@@ -135,10 +134,11 @@ export interface ServerTokenSource {
   invalidateServerToken(token: string): Promise<void>;
 }
 
-/** What adapters put on the request (`req.basiq`, `ctx.state.basiq`). */
+/**
+ * What `client.context()` gives adapters to put on the request. The Node adapters add `http`, an
+ * axios instance (`BasiqAxiosRequestContext` from `@basiq-token/core/axios`).
+ */
 export interface BasiqRequestContext {
-  /** An axios instance bound to Basiq's base URL that sends the server token. */
-  http: AxiosInstance;
   /** A fetch bound to Basiq's base URL (relative paths allowed) that sends the server token. */
   fetch: FetchLike;
   /** A typed client for every Basiq endpoint, over {@link fetch} (see `BasiqClient.api`). */

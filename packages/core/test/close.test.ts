@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BasiqError } from '@basiq-token/core';
+import { basiqAxios } from '@basiq-token/core/axios';
 import { eventually, useEngineHarness } from './support/engine.js';
 
 const { h } = useEngineHarness({ tokenLifetimeSec: 60 });
@@ -19,7 +20,7 @@ describe('close()', () => {
     for (const call of [
       client.getServerToken(),
       client.getClientToken('user-a'),
-      client.http.get('/users/x'),
+      basiqAxios(client).get('/users/x'),
     ]) {
       const error = await h.failure(call);
       expect(error).toBeInstanceOf(BasiqError);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BasiqApiError } from '@basiq-token/core';
+import { basiqAxios } from '@basiq-token/core/axios';
 import { SEED_USER_ID } from '@basiq-token/emulator';
 import { useEngineHarness } from './support/engine.js';
 
@@ -29,7 +30,7 @@ describe('repeated token refusals', () => {
       for (let i = 0; i < 100; i++) {
         clock.advance(100);
         if (via === 'http') {
-          const error = await h.failure(client.http.get(`/users/${SEED_USER_ID}`));
+          const error = await h.failure(basiqAxios(client).get(`/users/${SEED_USER_ID}`));
           expect(error).toBeInstanceOf(BasiqApiError);
           expect(error).toMatchObject({ status: 401, basiqCode: 'invalid-authorization-token' });
         } else {
@@ -53,15 +54,15 @@ describe('repeated token refusals', () => {
     const client = h.client({ clock });
     await client.getServerToken();
     refuseEveryToken();
-    await h.failure(client.http.get(`/users/${SEED_USER_ID}`));
+    await h.failure(basiqAxios(client).get(`/users/${SEED_USER_ID}`));
     expect(h.emulator.counters.tokenCalls).toBe(2);
     for (let i = 0; i < 10; i++) {
       clock.advance(2_000);
-      await h.failure(client.http.get(`/users/${SEED_USER_ID}`));
+      await h.failure(basiqAxios(client).get(`/users/${SEED_USER_ID}`));
     }
     expect(h.emulator.counters.tokenCalls).toBe(2);
     clock.advance(10_000); // 30 s after the forced refresh
-    await h.failure(client.http.get(`/users/${SEED_USER_ID}`));
+    await h.failure(basiqAxios(client).get(`/users/${SEED_USER_ID}`));
     expect(h.emulator.counters.tokenCalls).toBe(3);
   });
 
@@ -70,7 +71,7 @@ describe('repeated token refusals', () => {
     const first = await client.getServerToken();
     clock.advance(60_000);
     h.emulator.injectFault({ path: '/users', status: 401, body: invalidToken, times: 1 });
-    const res = await client.http.get(`/users/${SEED_USER_ID}`);
+    const res = await basiqAxios(client).get(`/users/${SEED_USER_ID}`);
     expect(res.status).toBe(200);
     expect(await client.getServerToken()).not.toBe(first);
     expect(h.emulator.counters.tokenCalls).toBe(2);

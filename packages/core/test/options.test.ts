@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BasiqConfigError, MemoryStore, createBasiqClient, isLoopbackHost } from '@basiq-token/core';
+import { BasiqConfigError, MemoryStore, createBasiqClient } from '@basiq-token/core';
+import { isLoopbackHost } from '@basiq-token/core/adapter';
 import type { BasiqOptions } from '@basiq-token/core';
 
 const KEY = Buffer.from('6b1a1f0e-8a4f-4b51-9d55-2b4b4a2f0c11:0d2f1c0b-52a4-4c59-8a0c-6f3e0d6c9b22').toString(

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BasiqConfigError,
-  DEFAULT_CLIENT_TOKEN_METHOD,
-  DEFAULT_CLIENT_TOKEN_PATH,
-  validateClientTokenRouteOptions,
-} from '@basiq-token/core';
-import type { ClientTokenRouteOptions, ValidateRouteOptionsSettings } from '@basiq-token/core';
+import { BasiqConfigError, DEFAULT_CLIENT_TOKEN_METHOD, DEFAULT_CLIENT_TOKEN_PATH } from '@basiq-token/core';
+import type { ClientTokenRouteOptions } from '@basiq-token/core';
+import { validateClientTokenRouteOptions } from '@basiq-token/core/adapter';
+import type { ValidateRouteOptionsSettings } from '@basiq-token/core/adapter';
 
 const resolveUserId = () => 'user-1';
 

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { redactCredentials } from '@basiq-token/core';
+import { basiqAxios } from '@basiq-token/core/axios';
 import { createSafeLogger } from '../src/logger.js';
 import { Redactor, describeError } from '../src/secrets.js';
 import { eventually, ManualClock, RecordingStore, useEngineHarness } from './support/engine.js';
@@ -24,13 +25,13 @@ describe('secrets stay out of everything the library makes', () => {
     const token = await client.getServerToken();
     await client.getClientToken('user-a');
     // A data call through both HTTP clients, one of them failing with a Basiq error body.
-    await client.http.get('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
-    await h.failure(client.http.get('/users/does-not-exist'));
+    await basiqAxios(client).get('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
+    await h.failure(basiqAxios(client).get('/users/does-not-exist'));
     const viaFetch = await client.fetch('/users/does-not-exist');
     await viaFetch.arrayBuffer();
     // An expired token, replayed.
     h.emulator.revoke(token);
-    await client.http.get('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
+    await basiqAxios(client).get('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
     // Budget spent (limit 7, 6 for clients; 5 calls so far).
     await client.getClientToken('user-c');
     await h.failure(client.getClientToken('user-d'));

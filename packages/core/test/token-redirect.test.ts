@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BasiqConfigError, createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
+import { basiqAxios } from '@basiq-token/core/axios';
 import { startCaptureServer } from './support/http-servers.js';
 import type { TestServer } from './support/http-servers.js';
 
@@ -59,7 +60,9 @@ describe('/token does not follow redirects', () => {
     const error = await client.getServerToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BasiqConfigError);
     expect(elsewhere.received).toHaveLength(1); // that fetch went there: the token it got is not used
-    const data = await client.http.get('/users/x', { validateStatus: () => true }).catch((e: unknown) => e);
+    const data = await basiqAxios(client)
+      .get('/users/x', { validateStatus: () => true })
+      .catch((e: unknown) => e);
     expect(data).toBeInstanceOf(BasiqConfigError);
     expect(JSON.stringify(redirecting.received)).not.toContain(PLANTED);
   });

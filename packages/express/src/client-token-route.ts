@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { routeBodyText, validateClientTokenRouteOptions } from '@basiq-token/core';
+import { routeBodyText, validateClientTokenRouteOptions } from '@basiq-token/core/adapter';
 import type {
   BasiqClient,
   ClientTokenRouteOptions as CoreClientTokenRouteOptions,

@@ -4,4 +4,5 @@ export { clientTokenRoute } from './client-token-route.js';
 export type { ClientTokenRouteOptions } from './client-token-route.js';
 export { basiqErrorHandler } from './error-handler.js';
 export type { BasiqErrorHandlerOptions } from './error-handler.js';
-export type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
+export type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+export type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';

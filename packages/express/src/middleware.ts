@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { useClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+import { useClient } from '@basiq-token/core/adapter';
+import { basiqRequestContext } from '@basiq-token/core/axios';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { clientTokenRoute } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
 import { basiqErrorHandler } from './error-handler.js';
@@ -40,7 +42,7 @@ export interface BasiqMiddleware extends RequestHandler {
  */
 export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware {
   const { client, owned } = useClient(clientOrOptions);
-  const context = client.context();
+  const context = basiqRequestContext(client);
   const middleware: RequestHandler = (req, _res, next) => {
     req.basiq = context;
     next();

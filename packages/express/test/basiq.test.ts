@@ -3,7 +3,9 @@ import type { Request } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { BasiqConfigError, createBasiqClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqRequestContext, ClientToken } from '@basiq-token/core';
+import type { BasiqClient, ClientToken } from '@basiq-token/core';
+import { basiqRequestContext } from '@basiq-token/core/axios';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { basiq, clientTokenRoute } from '@basiq-token/express';
 
 // Creating a client contacts nothing, so these need no emulator; behaviour over HTTP with
@@ -29,10 +31,11 @@ describe('@basiq-token/express basiq()', () => {
     await request(app).get('/api/ctx').expect(200);
     await request(app).get('/api/ctx').expect(200);
     await request(app).get('/other').expect(200);
-    expect(seen[0]).toBe(client.context());
+    expect(seen[0]).toBe(basiqRequestContext(client));
     expect(seen[1]).toBe(seen[0]);
     expect(seen[2]).toBeUndefined();
     expect(Object.keys(seen[0] as object).sort()).toEqual([
+      'api',
       'fetch',
       'getClientToken',
       'getServerToken',

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
-import { DEFAULT_CLIENT_TOKEN_PATH, validateClientTokenRouteOptions } from '@basiq-token/core';
+import { DEFAULT_CLIENT_TOKEN_PATH } from '@basiq-token/core';
+import { validateClientTokenRouteOptions } from '@basiq-token/core/adapter';
 import type { BasiqClient, ClientTokenRouteOptions as CoreRouteOptions } from '@basiq-token/core';
 
 /**

@@ -1,7 +1,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { BasiqConfigError, useClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
+import { BasiqConfigError } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+import { useClient } from '@basiq-token/core/adapter';
+import { basiqRequestContext } from '@basiq-token/core/axios';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { registerClientTokenRoute } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
 import { basiqErrorHandler } from './error-handler.js';
@@ -50,7 +53,7 @@ const basiqPlugin: FastifyPluginAsync<BasiqPluginOptions> = async (fastify, opti
   }
   const { client, owned } = useClient(clientOrOptions(fastify, options));
   // Once per scope, never per request.
-  const context = client.context();
+  const context = basiqRequestContext(client);
 
   // null, then set per request: Fastify refuses an object shared by every request as a decorator
   // value. A nested scope with its own application reuses the parent's decorator; its hook runs last.

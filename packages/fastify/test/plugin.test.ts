@@ -2,7 +2,9 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { BasiqConfigError, BasiqError, createBasiqClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+import { basiqRequestContext } from '@basiq-token/core/axios';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { basiqErrorHandler, basiqFastify } from '@basiq-token/fastify';
@@ -56,7 +58,7 @@ describe('@basiq-token/fastify', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json<{ id: string }>().id).toBe(SEEDED_USER_ID);
     }
-    expect(seen).toEqual([client.context(), client.context()]);
+    expect(seen).toEqual([basiqRequestContext(client), basiqRequestContext(client)]);
     expect(seen[0]).toBe(seen[1]);
     expect(app.hasRequestDecorator('basiq')).toBe(true);
     expect(app.hasPlugin('@basiq-token/fastify')).toBe(true);
@@ -86,8 +88,8 @@ describe('@basiq-token/fastify', () => {
 
     expect((await app.inject(`/a/users/${SEEDED_USER_ID}`)).statusCode).toBe(200);
     expect((await app.inject(`/b/users/${SEEDED_USER_ID}`)).statusCode).toBe(200);
-    expect(seen.a).toEqual([clients.a.context()]);
-    expect(seen.b).toEqual([clients.b.context()]);
+    expect(seen.a).toEqual([basiqRequestContext(clients.a)]);
+    expect(seen.b).toEqual([basiqRequestContext(clients.b)]);
     expect(emulator.counters.requests['GET /users/{userId}']).toBe(1);
     expect(other.counters.requests['GET /users/{userId}']).toBe(1);
 
@@ -120,7 +122,7 @@ describe('@basiq-token/fastify', () => {
     userRoute(app, seen);
     await app.inject(`/inner/users/${SEEDED_USER_ID}`);
     await app.inject(`/users/${SEEDED_USER_ID}`);
-    expect(seen).toEqual([inner.context(), outer.context()]);
+    expect(seen).toEqual([basiqRequestContext(inner), basiqRequestContext(outer)]);
   });
 
   it('refuses a second application in the same scope', async () => {

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { createClientTokenFetchHandler, validateClientTokenRouteOptions } from '@basiq-token/core';
+import { createClientTokenFetchHandler } from '@basiq-token/core';
+import { validateClientTokenRouteOptions } from '@basiq-token/core/adapter';
 import type { BasiqClient, ClientTokenRouteOptions as CoreRouteOptions } from '@basiq-token/core';
 
 /**

@@ -1,7 +1,9 @@
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { useClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+import { useClient } from '@basiq-token/core/adapter';
+import { basiqRequestContext } from '@basiq-token/core/axios';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { clientTokenRoute } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
 import { basiqErrorHandler } from './error-handler.js';
@@ -55,7 +57,7 @@ export function basiq(
     const used = useClient(clientOrOptions);
     client = used.client;
     owned = used.owned;
-    context = client.context();
+    context = basiqRequestContext(client);
     return client;
   };
   const factory = typeof source === 'function' ? source : undefined;

@@ -1,4 +1,4 @@
-import type { BasiqRequestContext } from '@basiq-token/core';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 
 /**
  * What `basiq()` puts on Hono's context, for `createMiddleware<{ Variables: BasiqVariables }>`

@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import { validateClientTokenRouteOptions } from '@basiq-token/core';
+import { validateClientTokenRouteOptions } from '@basiq-token/core/adapter';
 import type {
   BasiqClient,
   ClientTokenRouteOptions as CoreClientTokenRouteOptions,

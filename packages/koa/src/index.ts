@@ -3,4 +3,5 @@ export type { BasiqMiddleware, BasiqState } from './middleware.js';
 export { clientTokenRoute } from './client-token-route.js';
 export type { ClientTokenRouteOptions } from './client-token-route.js';
 export { toKoaError } from './koa-error.js';
-export type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
+export type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+export type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';

@@ -1,6 +1,8 @@
 import type { Middleware } from 'koa';
-import { useClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqOptions, BasiqRequestContext } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+import { useClient } from '@basiq-token/core/adapter';
+import { basiqRequestContext } from '@basiq-token/core/axios';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { clientTokenRoute } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
 import { answerBasiqError } from './respond.js';
@@ -40,7 +42,7 @@ export interface BasiqMiddleware extends Middleware {
  */
 export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware {
   const { client, owned } = useClient(clientOrOptions);
-  const context = client.context();
+  const context = basiqRequestContext(client);
   const middleware: Middleware = async (ctx, next) => {
     ctx.state.basiq = context;
     try {

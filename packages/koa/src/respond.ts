@@ -1,5 +1,6 @@
 import type { ParameterizedContext } from 'koa';
-import { BasiqError, routeBodyText } from '@basiq-token/core';
+import { BasiqError } from '@basiq-token/core';
+import { routeBodyText } from '@basiq-token/core/adapter';
 import type { BasiqClient, ClientTokenBodyForm, RouteResponse } from '@basiq-token/core';
 import { toKoaError } from './koa-error.js';
 

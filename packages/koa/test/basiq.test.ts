@@ -9,7 +9,9 @@ import {
   BasiqTokenError,
   createBasiqClient,
 } from '@basiq-token/core';
-import type { BasiqClient, BasiqRequestContext, ClientToken } from '@basiq-token/core';
+import type { BasiqClient, ClientToken } from '@basiq-token/core';
+import { basiqRequestContext } from '@basiq-token/core/axios';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { basiq, clientTokenRoute, toKoaError } from '@basiq-token/koa';
 
 // Creating a client contacts nothing, so these need no emulator; behaviour over HTTP with
@@ -38,7 +40,7 @@ describe('@basiq-token/koa basiq()', () => {
     });
     await request(app.callback()).get('/').expect(204);
     await request(app.callback()).get('/').expect(204);
-    expect(seen[0]).toBe(client.context());
+    expect(seen[0]).toBe(basiqRequestContext(client));
     expect(seen[1]).toBe(seen[0]);
   });
 

@@ -1,4 +1,5 @@
-import { BasiqError, errorResponse, routeBodyText } from '@basiq-token/core';
+import { BasiqError, errorResponse } from '@basiq-token/core';
+import { routeBodyText } from '@basiq-token/core/adapter';
 import type { ClientTokenBodyForm, Logger as CoreLogger, RouteResponse } from '@basiq-token/core';
 import { Catch, Inject, Optional } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';

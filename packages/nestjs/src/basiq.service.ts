@@ -1,4 +1,6 @@
 import type { BasiqClient, BasiqRequestContext, ClientToken } from '@basiq-token/core';
+import { basiqAxios } from '@basiq-token/core/axios';
+import type { BasiqAxiosRequestContext } from '@basiq-token/core/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { inspect } from 'node:util';
@@ -18,7 +20,7 @@ import { BASIQ_CLIENT, BASIQ_MODULE_OPTIONS } from './tokens.js';
 @Injectable()
 export class BasiqService implements OnApplicationShutdown {
   /** An axios instance bound to Basiq's base URL that sends the server token. */
-  readonly http: BasiqRequestContext['http'];
+  readonly http: BasiqAxiosRequestContext['http'];
   /** A fetch bound to Basiq's base URL that sends the server token. */
   readonly fetch: BasiqRequestContext['fetch'];
   readonly #client: BasiqClient;
@@ -31,7 +33,7 @@ export class BasiqService implements OnApplicationShutdown {
   ) {
     this.#client = client;
     this.#owned = options.client === undefined;
-    this.http = client.http;
+    this.http = basiqAxios(client);
     this.fetch = (input, init) => client.fetch(input, init);
   }
 
@@ -44,7 +46,7 @@ export class BasiqService implements OnApplicationShutdown {
     return this.#client.api;
   }
 
-  /** The core client, for everything else it offers (`attach`, `on`, `context`, …). */
+  /** The core client, for everything else it offers (`on`, `context`, `errorResponse`, …). */
   get client(): BasiqClient {
     return this.#client;
   }

@@ -1,9 +1,5 @@
-import {
-  BasiqConfigError,
-  DEFAULT_CLIENT_TOKEN_PATH,
-  errorResponse,
-  validateClientTokenRouteOptions,
-} from '@basiq-token/core';
+import { BasiqConfigError, DEFAULT_CLIENT_TOKEN_PATH, errorResponse } from '@basiq-token/core';
+import { validateClientTokenRouteOptions } from '@basiq-token/core/adapter';
 import type { BasiqClient, ClientTokenMethod, Logger as CoreLogger, RouteResponse } from '@basiq-token/core';
 import { Controller, Get, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { CanActivate, Type } from '@nestjs/common';

@@ -1,4 +1,5 @@
-import { BasiqConfigError, createBasiqClient, isBasiqClient } from '@basiq-token/core';
+import { BasiqConfigError, createBasiqClient } from '@basiq-token/core';
+import { isBasiqClient } from '@basiq-token/core/adapter';
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 
 /**
@@ -35,7 +36,9 @@ function registry(): Registry {
  * @example
  * ```ts
  * // app/accounts/page.tsx (a Server Component)
- * const { data } = await getBasiqClient().http.get(`/users/${userId}/accounts`);
+ * const { data } = await getBasiqClient().api.GET('/users/{userId}/accounts', {
+ *   params: { path: { userId } },
+ * });
  * ```
  */
 export function getBasiqClient(source?: NextClientSource): BasiqClient {

@@ -26,7 +26,8 @@ export interface BasiqErrorsOptions {
  * ```ts
  * export const GET = withBasiqErrors(async (_req: Request, { params }) => {
  *   const { userId } = await params;
- *   return Response.json((await getBasiqClient().http.get(`/users/${userId}`)).data);
+ *   // With axios on Next's Node runtime: basiqAxios(client) from '@basiq-token/core/axios'.
+ *   return Response.json((await basiqAxios(getBasiqClient()).get(`/users/${userId}`)).data);
  * });
  * ```
  */

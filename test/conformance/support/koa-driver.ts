@@ -1,7 +1,7 @@
 import type Koa from 'koa';
 import Router from '@koa/router';
 import { basiq } from '@basiq-token/koa';
-import type { BasiqRequestContext } from '@basiq-token/core';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import type { AdapterDriver } from '../suite.js';
 import { running } from './listen.js';
 

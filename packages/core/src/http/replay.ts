@@ -29,9 +29,8 @@ export function tokenRejection(status: number, body: unknown): TokenRejection | 
 export function parseJsonBody(data: unknown): unknown {
   let text: string | undefined;
   if (typeof data === 'string') text = data;
-  else if (data instanceof Uint8Array)
-    text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-  else if (data instanceof ArrayBuffer) text = Buffer.from(data).toString('utf8');
+  // TextDecoder rather than Buffer: workers have no Buffer. A Node Buffer is a Uint8Array.
+  else if (data instanceof Uint8Array || data instanceof ArrayBuffer) text = new TextDecoder().decode(data);
   else if (typeof data === 'object' && data !== null && !isStreamLike(data)) return data;
   if (text === undefined) return undefined;
   try {

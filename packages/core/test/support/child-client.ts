@@ -1,6 +1,7 @@
 // Run by close.test.ts in a child process (`node --import tsx`): uses the library against the
 // emulator, then lets go. The test asserts that the process exits on its own, without process.exit().
 import { createBasiqClient } from '../../src/index.js';
+import { basiqAxios } from '../../src/axios.js';
 
 const mode = process.env.CHILD_MODE ?? 'close';
 const client = createBasiqClient({
@@ -13,7 +14,7 @@ const client = createBasiqClient({
 
 await client.getServerToken();
 await client.getClientToken('child-user');
-const viaAxios = await client.http.get('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
+const viaAxios = await basiqAxios(client).get('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
 const viaFetch = await client.fetch('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
 await viaFetch.arrayBuffer();
 if (mode === 'close') await client.close();

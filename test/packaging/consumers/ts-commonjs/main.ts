@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Request } from 'express';
 import { createBasiqClient } from '@basiq-token/core';
-import type { BasiqRequestContext, ClientTokenBody } from '@basiq-token/core';
+import type { ClientTokenBody } from '@basiq-token/core';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { startEmulator } from '@basiq-token/emulator';
 import { basiq, clientTokenRoute } from '@basiq-token/express';
 

@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import type { BasiqRequestContext, ClientTokenBody } from '@basiq-token/core';
+import type { ClientTokenBody } from '@basiq-token/core';
+import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { startEmulator } from '@basiq-token/emulator';
 import { basiq } from '@basiq-token/express';
 
