@@ -1,7 +1,7 @@
 import type { CloseSignal } from './close-signal.js';
-import { LRUCache } from 'lru-cache';
 import { fetchOncePerFleet } from './fleet-flight.js';
 import type { SafeLogger } from './logger.js';
+import { Lru } from './lru.js';
 import type { Sealer } from './sealing.js';
 import type { Redactor } from './secrets.js';
 import type { TokenStore } from './store.js';
@@ -37,12 +37,12 @@ export interface ClientTokenOptions {
  */
 export class ClientTokenManager {
   readonly #o: ClientTokenOptions;
-  readonly #cache: LRUCache<string, Entry>;
+  readonly #cache: Lru<string, Entry>;
   readonly #inflight = new Map<string, Promise<Entry>>();
 
   constructor(options: ClientTokenOptions) {
     this.#o = options;
-    this.#cache = new LRUCache<string, Entry>({ max: options.maxEntries });
+    this.#cache = new Lru<string, Entry>(options.maxEntries);
   }
 
   /** How many users' tokens are cached in this process. */

@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { Lru } from './lru.js';
 /**
  * Where tokens, the `/token` budget and the refresh lock live. The default keeps them in
  * this process; `@basiq-token/redis` shares them across instances. Core namespaces every key
@@ -44,7 +44,7 @@ interface Entry {
   expiresAt: number;
 }
 
-/** What MemoryStore needs of its map: a plain `Map`, or an `LRUCache` when bounded. */
+/** What MemoryStore needs of its map: a plain `Map`, or an `Lru` when bounded. */
 interface EntryMap {
   get(key: string): Entry | undefined;
   set(key: string, entry: Entry): unknown;
@@ -78,9 +78,7 @@ export class MemoryStore implements TokenStore {
   constructor(opts: MemoryStoreOptions = {}) {
     this.#now = opts.now ?? Date.now;
     this.#values =
-      opts.maxEntries === undefined
-        ? new Map<string, Entry>()
-        : new LRUCache<string, Entry>({ max: opts.maxEntries });
+      opts.maxEntries === undefined ? new Map<string, Entry>() : new Lru<string, Entry>(opts.maxEntries);
     this.#nextSweepAt = this.#now() + SWEEP_INTERVAL_MS;
   }
 
@@ -119,7 +117,7 @@ export class MemoryStore implements TokenStore {
 
   /** The entry without making it recently used. */
   #peek(key: string): Entry | undefined {
-    return this.#values instanceof LRUCache ? this.#values.peek(key) : this.#values.get(key);
+    return this.#values instanceof Lru ? this.#values.peek(key) : this.#values.get(key);
   }
 
   async delete(key: string, ifValue?: string): Promise<void> {
