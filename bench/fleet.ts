@@ -2,14 +2,20 @@
 // instance its own core client (and, with Redis, its own Redis connection), with and without
 // a shared RedisStore. Every configuration runs at the same time against its own emulator,
 // so the whole table is measured in one run. Then CLIENT_ACCESS /token calls per user when
-// every instance is asked for the same users' client tokens at the same moment.
+// every instance is asked for the same users' client tokens at the same moment. Then a
+// cold-start fleet: 10, 100 and 1,000 short-lived invocations, each a new client with an empty
+// memory (and a new store connection) that gets the server token and is closed, without a
+// store, with Redis over TCP (ioredis) and with the HTTP store (@upstash/redis against a local
+// Upstash REST endpoint over the same redis-server).
 //
-//   npx tsx bench/fleet.ts            5 s tokens over 4 lifetimes (about 25 s)
-//   npx tsx bench/fleet.ts --quick    3 s tokens over 3 lifetimes (about 12 s)
+//   npx tsx bench/fleet.ts              5 s tokens over 4 lifetimes (about 25 s), cold starts over 4 (about 60 s)
+//   npx tsx bench/fleet.ts --quick      3 s tokens over 3 lifetimes (about 12 s), cold starts over 2 (about 20 s)
+//   npx tsx bench/fleet.ts --cold-only  the cold-start table only
 //
 // Uses a local `redis-server` (or REDIS_URL); without either, prints the in-process column only.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -35,12 +41,18 @@ const sizes = [1, 2, 4, 8];
 const callersPerInstance = 2;
 const clientUsers = quick ? 20 : 50;
 const asksPerUserPerInstance = 3;
+const coldOnly = process.argv.includes('--cold-only');
+const coldLifetimes = quick ? 2 : 4;
+const coldSizes = (process.env.BENCH_COLD_SIZES ?? '10,100,1000').split(',').map(Number);
 
 const { Redis } = await import('ioredis');
 const { createBasiqClient } = await import('@basiq-token/core');
 const { startEmulator } = await import('@basiq-token/emulator');
 const { createRedisStore } = await import('@basiq-token/redis');
 const { redisSupport, startRedisServer } = await import('../test/support/redis-server.js');
+const { Redis: Upstash } = await import('@upstash/redis');
+const { startUpstashRest } = await import('../test/support/upstash-rest.js');
+const { arrivals, nodeColdStart, runColdStarts } = await import('../test/fleet/cold-start.js');
 
 type BasiqClient = ReturnType<typeof createBasiqClient>;
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
@@ -109,6 +121,14 @@ async function traffic(run: Run, until: number): Promise<void> {
 
 const redisServer = redisSupport.available ? await startRedisServer() : undefined;
 try {
+  if (!coldOnly) await warmFleet();
+  if (!(await coldStarts())) process.exitCode = 1;
+} finally {
+  await redisServer?.stop();
+}
+
+/** The long-lived fleets of 1 to 8 instances: server tokens over time, then client tokens. */
+async function warmFleet(): Promise<void> {
   const runs: Run[] = [];
   for (const size of sizes) {
     runs.push(await prepare(size, undefined));
@@ -179,6 +199,110 @@ try {
     await r.emulator.stop();
   }
   if (runs.some((r) => r.failed > 0)) process.exitCode = 1;
-} finally {
-  await redisServer?.stop();
+}
+
+/**
+ * The cold-start fleet, each configuration against its own emulator: a tenth of the
+ * invocations arrive at once (a deploy, a spike), the rest evenly over `coldLifetimes` token
+ * lifetimes. Every instance of the simulated fleet, the emulator and the REST endpoint share
+ * this one process, so arrivals are kept under {@link MAX_ARRIVALS_PER_SEC} by lengthening the
+ * token lifetime for the larger fleets: faster, the process (not the store) is what saturates,
+ * store commands time out and invocations degrade to fetching their own token.
+ */
+async function coldStarts(): Promise<boolean> {
+  const MAX_ARRIVALS_PER_SEC = 40;
+  const rest = redisServer ? await startUpstashRest(redisServer.url) : undefined;
+  type Config = 'none' | 'tcp' | 'http';
+  type Cell = { calls: number; failed: number; degraded: number; errors: string[] };
+  const configs = (rest ? (['none', 'tcp', 'http'] as Config[]) : (['none'] as Config[])).filter(
+    (c) => !process.env.BENCH_COLD_CONFIGS || process.env.BENCH_COLD_CONFIGS.split(',').includes(c),
+  );
+  const cells = new Map<string, Cell>();
+  const lifetimeOf = (size: number) =>
+    Math.max(lifetimeSec, Math.ceil(size / MAX_ARRIVALS_PER_SEC / coldLifetimes));
+  console.log(
+    `\nfleet: cold starts, SERVER_ACCESS /token calls per token lifetime (each invocation a new client and ` +
+      `store connection, closed after one call; arrivals over ${coldLifetimes} lifetimes, all runs at once)`,
+  );
+
+  async function measure(size: number, config: Config): Promise<void> {
+    const lifetime = lifetimeOf(size);
+    const refresh = { softWindowMs: (lifetime * 1000) / 5, hardWindowMs: (lifetime * 1000) / 20 };
+    const spanMs = coldLifetimes * lifetime * 1000;
+    const emulator = await startEmulator({ tokenLifetimeSec: lifetime });
+    const prefix = `bench-cold:${randomUUID()}:`;
+    let degraded = 0;
+    const openStore =
+      config === 'tcp'
+        ? () => {
+            const redis = new Redis(redisServer!.url, { maxRetriesPerRequest: 1 });
+            redis.on('error', () => {});
+            return {
+              store: createRedisStore({ client: redis, prefix, commandTimeoutMs: 5_000 }),
+              close: () => redis.disconnect(),
+            };
+          }
+        : config === 'http'
+          ? () => ({
+              store: createRedisStore({
+                client: new Upstash({
+                  url: rest!.url,
+                  token: rest!.token,
+                  automaticDeserialization: false,
+                  enableTelemetry: false,
+                }),
+                prefix,
+                commandTimeoutMs: 5_000,
+              }),
+              close: () => {},
+            })
+          : undefined;
+    const invoke = nodeColdStart({
+      apiKey: emulator.apiKey,
+      baseUrl: emulator.url,
+      refresh,
+      ...(openStore ? { openStore } : {}),
+      onClient: (client) => client.on('store:degraded', () => degraded++),
+    });
+    const result = await runColdStarts({ offsetsMs: arrivals(size, spanMs, Math.ceil(size / 10)), invoke });
+    cells.set(`${size}:${config}`, {
+      calls: emulator.counters.serverTokens,
+      failed: result.failed,
+      degraded,
+      errors: result.errors,
+    });
+    await emulator.stop();
+  }
+
+  try {
+    await Promise.all(coldSizes.flatMap((n) => configs.map((c) => measure(n, c))));
+  } finally {
+    await rest?.close();
+  }
+  if (!rest) console.log(`(no Redis columns: ${redisSupport.reason})`);
+  const cell = (c: Cell | undefined, width: number) =>
+    (c ? `${(c.calls / coldLifetimes).toFixed(2)} (${c.calls})` : '-').padStart(width);
+  console.log(
+    'cold starts | lifetime | without a store | Redis (TCP)  | HTTP store (Upstash) | failed, degraded',
+  );
+  for (const size of coldSizes) {
+    const at = (c: Config) => cells.get(`${size}:${c}`);
+    const notes = configs.map((c) => `${at(c)?.failed ?? 0}, ${at(c)?.degraded ?? 0}`).join(' / ');
+    console.log(
+      `${String(size).padStart(11)} | ${`${lifetimeOf(size)} s`.padStart(8)} | ${cell(at('none'), 15)} | ${cell(at('tcp'), 12)} | ` +
+        `${cell(at('http'), 20)} | ${notes}`,
+    );
+  }
+  console.log(
+    'Each cell: calls per lifetime (calls in all). With a shared store the fleet needs the tokens the time span ' +
+      `needs, whatever the number of cold starts: a token is replaced when a fifth of its lifetime is left, so ` +
+      `${Math.ceil(coldLifetimes / 0.8)} over ${coldLifetimes} lifetimes. Without one, every cold start makes its own call. ` +
+      'Degraded: invocations whose store did not answer within 5 s (they then ' +
+      `fetch their own token). Load average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}.`,
+  );
+  const errors = [...cells.values()].flatMap((c) => c.errors);
+  if (errors.length) console.log(`failures, first few: ${errors.slice(0, 5).join(' | ')}`);
+  return [...cells.values()].every((c) => c.failed === 0);
 }

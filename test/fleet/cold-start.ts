@@ -1,5 +1,5 @@
 import { createBasiqClient } from '@basiq-token/core';
-import type { BasiqClientOptions, TokenStore } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions, TokenStore } from '@basiq-token/core';
 
 /**
  * A simulated serverless fleet: many short-lived invocations, each a cold start with an empty
@@ -70,7 +70,9 @@ export function nodeColdStart(opts: {
   apiKey: string;
   baseUrl: string;
   openStore?: () => InvocationStore | Promise<InvocationStore>;
-  refresh?: BasiqClientOptions['refresh'];
+  refresh?: BasiqOptions['refresh'];
+  /** Sees each invocation's client as it is made (to count `store:degraded`, say). */
+  onClient?: (client: BasiqClient) => void;
 }): () => Promise<void> {
   const silent = { warn: () => {}, error: () => {}, info: () => {}, debug: () => {} };
   return async () => {
@@ -82,6 +84,7 @@ export function nodeColdStart(opts: {
       ...(opts.refresh ? { refresh: opts.refresh } : {}),
       logger: silent,
     });
+    opts.onClient?.(client);
     try {
       const token = await client.getServerToken();
       if (typeof token !== 'string' || token.length === 0) throw new Error('no server token');
