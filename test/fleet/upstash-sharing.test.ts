@@ -3,7 +3,7 @@ import { Redis as IORedis } from 'ioredis';
 import { Redis as Upstash } from '@upstash/redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
-import type { BasiqClient, BasiqClientOptions } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { createRedisStore } from '@basiq-token/redis';
@@ -45,7 +45,7 @@ describe.skipIf(!redisSupport.available)(
     /** `n` clients, each with its own @upstash/redis client, sharing one prefix (a new one unless given). */
     function clients(
       n: number,
-      extra: Partial<BasiqClientOptions> = {},
+      extra: Partial<BasiqOptions> = {},
       prefix = `upstash-core:${randomUUID()}:`,
     ): BasiqClient[] {
       return Array.from({ length: n }, () => {

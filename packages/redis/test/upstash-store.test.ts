@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
 import { Redis as Upstash } from '@upstash/redis';
+import type { RedisConfigNodejs as UpstashConfig } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BasiqConfigError } from '@basiq-token/core';
 import { RedisStore, RedisStoreError, createRedisStore } from '@basiq-token/redis';
@@ -11,8 +12,6 @@ import type { UpstashRestHandle } from '../../../test/support/upstash-rest.js';
 import { storeContract } from './store-contract.js';
 
 noteRedisSkip('RedisStore through @upstash/redis');
-
-type UpstashConfig = ConstructorParameters<typeof Upstash>[0] & object;
 
 // Both encodings the client can ask for: base64 (its default) and plain JSON strings.
 const encodings: Array<{ name: string; config: Partial<UpstashConfig> }> = [
