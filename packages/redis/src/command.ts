@@ -96,11 +96,13 @@ export function commandFromClient(
   );
 }
 
+const utf8 = new TextDecoder();
+
 /** Redis replies come back as strings, Buffers or (RESP3) other scalars depending on the client; normalise. */
 export function replyToString(reply: unknown): string | undefined {
   if (reply === null || reply === undefined) return undefined;
   if (typeof reply === 'string') return reply;
-  if (reply instanceof Uint8Array) return Buffer.from(reply).toString('utf8');
+  if (reply instanceof Uint8Array) return utf8.decode(reply);
   return String(reply);
 }
 

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { inspect } from 'node:util';
 import { BasiqConfigError } from '@basiq-token/core';
 import type { SlotResult, TokenStore } from '@basiq-token/core';
 import { commandFromClient, replyToNumber, replyToString } from './command.js';
@@ -36,8 +34,14 @@ export interface RedisStoreOptions {
 const DEFAULT_PREFIX = 'basiq-token:';
 const DEFAULT_TIMEOUT_MS = 1_000;
 
+// No `node:` import anywhere in this package: it runs on Workers and Edge runtimes too (with
+// @upstash/redis). Web Crypto's randomUUID is global there and in Node 20; Node's inspect
+// looks this symbol up by name.
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+const randomUUID = (): string => globalThis.crypto.randomUUID();
+
 interface Pending {
-  timer: NodeJS.Timeout;
+  timer: ReturnType<typeof setTimeout>;
   fail(err: RedisStoreError): void;
 }
 
@@ -156,7 +160,7 @@ export class RedisStore implements TokenStore {
     }
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `RedisStore { prefix: ${JSON.stringify(this.#prefix)}, commandTimeoutMs: ${this.#timeoutMs}${this.#closed ? ', closed' : ''} }`;
   }
 
@@ -204,7 +208,8 @@ export class RedisStore implements TokenStore {
         },
       };
       // The command itself holds a socket; this timer must not keep a process alive on its own.
-      pending.timer.unref();
+      // (Workers' timers are plain numbers, without unref.)
+      (pending.timer as { unref?: () => void }).unref?.();
       this.#pending.add(pending);
 
       let reply: Promise<unknown>;

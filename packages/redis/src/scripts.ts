@@ -1,25 +1,30 @@
-import { createHash } from 'node:crypto';
-
 /** A Lua script sent by SHA1 (EVALSHA), falling back to its source (EVAL) when Redis lacks it. */
 export interface LuaScript {
   readonly source: string;
   readonly sha: string;
 }
 
-function script(source: string): LuaScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
+/**
+ * The SHA1 is written out rather than computed: hashing synchronously needs `node:crypto`,
+ * which Workers and Edge runtimes lack. A test checks each one against its source.
+ */
+function script(source: string, sha: string): LuaScript {
+  return { source, sha };
 }
 
 /**
  * Compare-and-delete: delete KEYS[1] only if it still holds ARGV[1]. Releases a lock only
  * for its owner, and drops a token only if nobody replaced it meanwhile. Returns 1 when deleted.
  */
-export const compareAndDelete = script(`
+export const compareAndDelete = script(
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
-`);
+`,
+  'f4f23e4b63559980e4fd8dd1b2bf8e156fe4c29f',
+);
 
 /**
  * Sliding-window slot, atomically: forget events older than the window, count, add one
@@ -29,7 +34,8 @@ return 0
  * ARGV: now (ms), windowMs, max (-1 for none), unique member.
  * Returns { added (0|1), count, retryAfterMs }.
  */
-export const takeSlot = script(`
+export const takeSlot = script(
+  `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
@@ -49,4 +55,6 @@ if oldest[2] then
   redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(window)))
 end
 return { added, count, math.ceil(retry) }
-`);
+`,
+  '169232a929ced2ffde55e9fdd4685211d82dba66',
+);
