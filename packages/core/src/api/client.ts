@@ -25,8 +25,9 @@ export function createBasiqApi(basiqFetch: FetchLike, baseUrl: string): BasiqApi
 
 /**
  * The `Request` openapi-fetch builds, remembering the signal the caller gave, if any. Every
- * `Request` has a signal, and handing the wrapper one that can never abort would cost each call
- * an `AbortSignal.any` (about half the typed client's own cost), so only a caller's is passed on.
+ * `Request` has a signal, and handing the wrapper one that can never abort would put every call
+ * on its slower path (a timeout signal joined to it by `AbortSignal.any`), so only a caller's is
+ * passed on.
  */
 class ApiRequest extends Request {
   readonly #callerSignal: AbortSignal | undefined;
