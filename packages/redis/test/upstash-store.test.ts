@@ -88,6 +88,8 @@ describe.skipIf(!redisSupport.available)(
           await store.takeSlot('budget', { now: Date.now(), windowMs: 30_000 });
           expect(await raw.type(`${prefix}budget`)).toBe('zset');
           expect(rest.counts.commands - before).toBeGreaterThanOrEqual(3);
+          // One request per command: the client's auto-pipelining (on here) never batches exec.
+          expect(rest.counts.pipelines).toBe(0);
         });
 
         it('loads its scripts again after Redis forgot them (NOSCRIPT over REST)', async () => {
