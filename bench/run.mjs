@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['core', 'fleet', 'overhead', 'expiry', 'economy', 'memory'];
+const ALL = ['core', 'api', 'fleet', 'overhead', 'expiry', 'economy', 'memory'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const named = args.filter((a) => !a.startsWith('--'));
