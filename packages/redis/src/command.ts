@@ -39,6 +39,7 @@ export interface NodeRedisClusterLike {
  * by default it JSON-decodes replies, which could change a stored value.
  */
 export interface UpstashRedisLike {
+  /** Sends one command (REST `POST /`) and resolves with its reply; the only method the store calls. */
   exec(args: [command: string, ...args: string[]]): Promise<unknown>;
   /** Only looked at, with `exec`, to tell an Upstash client from others. */
   readonly evalsha: unknown;
