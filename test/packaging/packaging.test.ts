@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerSpecs, runConsumer } from './consumers.js';
 import { attwTarball, publintTarball } from './lint.js';
 import type { LintReport } from './lint.js';
+import { bundleNeutral, installCoreConsumer, isNodeOrAxios } from './neutral.js';
 import { ensureBuilt, packAll, publishedPackages } from './tarballs.js';
 import type { PublishedPackage, Tarballs } from './tarballs.js';
 
@@ -93,4 +94,43 @@ describe('consumer projects (installed from the tarballs)', () => {
       }
     }, 300_000);
   }
+});
+
+describe("@basiq-token/core's root entry bundled for a non-Node platform (Workers, Next's Edge runtime)", () => {
+  let projectDir = '';
+  beforeAll(async () => {
+    projectDir = path.join(workDir, 'consumers', 'neutral');
+    await installCoreConsumer(projectDir, tarballs.core, npmCache);
+  }, 300_000);
+
+  it('ships the /axios and /adapter entries beside the root, each with both builds and types', () => {
+    for (const entry of ['axios', 'adapter']) {
+      expect(packedFiles.core).toEqual(
+        expect.arrayContaining([
+          `dist/${entry}.js`,
+          `dist/${entry}.cjs`,
+          `dist/${entry}.d.ts`,
+          `dist/${entry}.d.cts`,
+        ]),
+      );
+    }
+  });
+
+  it.each([['worker'], ['edge-light']])(
+    'bundles with esbuild --platform=neutral and the %s condition, pulling in no Node built-in and no axios',
+    async (condition) => {
+      const bundle = await bundleNeutral(projectDir, [condition, 'import']);
+      report(
+        `neutral bundle (${condition}): ${bundle.errors.length === 0 ? 'ok' : 'FAILED'}, ${bundle.inputs.length} files`,
+      );
+      expect(bundle.errors).toEqual([]);
+      expect(bundle.unresolved).toEqual([]);
+      // It really is core's published build that was bundled.
+      expect(
+        bundle.inputs.some((file) => file.startsWith('node_modules/@basiq-token/core/dist/index.js')),
+      ).toBe(true);
+      expect(bundle.inputs.filter(isNodeOrAxios)).toEqual([]);
+    },
+    60_000,
+  );
 });

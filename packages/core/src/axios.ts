@@ -63,11 +63,11 @@ export function basiqRequestContext(client: BasiqClient): BasiqAxiosRequestConte
 /**
  * Adds token injection and refresh-and-replay to an axios instance the app already has, for
  * requests whose final URL is on Basiq's origin (requests to other hosts never see the token);
- * Basiq's error answers reach every response interceptor as `BasiqApiError`s. Pass the client
- * (what `client.attach(instance)` did), or any token source with its HTTP options. Returns a
- * function that removes the behaviour.
+ * Basiq's error answers reach every response interceptor as `BasiqApiError`s. Returns a
+ * function that removes the behaviour. With a client, what `client.attach(instance)` did.
  */
 export function attachToAxios(instance: AxiosInstance, client: BasiqClient): () => void;
+/** The same over any token source, with its HTTP options (for adapter authors and tests). */
 export function attachToAxios(
   instance: AxiosInstance,
   source: ServerTokenSource,

@@ -14,6 +14,7 @@ export function useClient(clientOrOptions: BasiqClient | BasiqOptions): {
   return { client: createBasiqClient(clientOrOptions), owned: true };
 }
 
+/** Whether `value` is a client (made by any copy of core) rather than options to make one. */
 export function isBasiqClient(value: BasiqClient | BasiqOptions): value is BasiqClient {
   // Duck-typed rather than `instanceof`: an app may load core twice (ESM and CommonJS copies).
   const candidate = value as Partial<BasiqClient>;

@@ -129,6 +129,7 @@ export interface BasiqEvents {
 
 /** What the token engine offers the HTTP layer. */
 export interface ServerTokenSource {
+  /** The current server token (cached; refreshed as needed). */
   getServerToken(): Promise<string>;
   /** Drops `token` if it is still the cached one, so the next `getServerToken()` refreshes. */
   invalidateServerToken(token: string): Promise<void>;

@@ -7,6 +7,7 @@ const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { inspect } = require('node:util');
 const { BasiqClient, BasiqConfigError, createBasiqClient } = require('@basiq-token/core');
+const { basiqAxios } = require('@basiq-token/core/axios');
 const { startEmulator } = require('@basiq-token/emulator');
 const expressAdapter = require('@basiq-token/express');
 const koaAdapter = require('@basiq-token/koa');
@@ -65,7 +66,7 @@ async function main() {
   try {
     assert.ok(client instanceof BasiqClient);
     const serverToken = await client.getServerToken();
-    const user = await client.http.get(`/users/${USER_ID}`);
+    const user = await basiqAxios(client).get(`/users/${USER_ID}`);
     assert.equal(user.status, 200);
 
     const viaFetch = await client.fetch(`/users/${USER_ID}`);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import Koa from 'koa';
 import { BasiqClient, BasiqConfigError, createBasiqClient } from '@basiq-token/core';
+import { basiqAxios } from '@basiq-token/core/axios';
 import { startEmulator } from '@basiq-token/emulator';
 import * as expressAdapter from '@basiq-token/express';
 import * as koaAdapter from '@basiq-token/koa';
@@ -30,7 +31,7 @@ try {
   const serverToken = await client.getServerToken();
   assert.equal(typeof serverToken, 'string');
 
-  const user = await client.http.get(`/users/${USER_ID}`);
+  const user = await basiqAxios(client).get(`/users/${USER_ID}`);
   assert.equal(user.status, 200);
   assert.equal(user.data.id, USER_ID);
 
