@@ -158,11 +158,13 @@ describe('core README', () => {
       const api = section(CORE_README, 'API');
       const headings = api.split('\n').filter((line) => line.startsWith('### '));
       expect(headings.length).toBeGreaterThan(8);
-      const exports = packageExports('core');
       let members = 0;
       for (const heading of headings) {
         const spans = codeSpans(heading);
         const onClient = spans.some((s) => s.startsWith('basiq.'));
+        // A heading may name the subpath entry its export comes from: (`@basiq-token/core/axios`).
+        const entry = spans.map((s) => /^@basiq-token\/(core\/[\w-]+)$/.exec(s)?.[1]).find(Boolean);
+        const exports = packageExports(entry ?? 'core');
         for (const span of spans) {
           const name = /^(?:basiq\.)?([A-Za-z_$][\w$]*)/.exec(span)?.[1];
           if (!name || (span.includes('.') && !span.startsWith('basiq.'))) continue; // util.inspect(basiq)
@@ -188,7 +190,9 @@ describe('snippets', () => {
     const blocks = codeBlocks(read(file), ['ts', 'typescript', 'js']);
     let checked = 0;
     for (const block of blocks) {
-      for (const m of block.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'@basiq-token\/([\w-]+)'/g)) {
+      for (const m of block.matchAll(
+        /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'@basiq-token\/([\w-]+(?:\/[\w-]+)?)'/g,
+      )) {
         const exports = packageExports(m[2]!);
         for (const raw of m[1]!.split(',')) {
           const name = raw

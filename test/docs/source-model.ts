@@ -147,9 +147,13 @@ function exportsOf(file: string, seen = new Set<string>()): Set<string> {
   return names;
 }
 
-/** Everything `@basiq-token/<pkg>` exports, values and types alike. */
+/**
+ * Everything `@basiq-token/<pkg>` exports, values and types alike; `pkg` may name a subpath entry
+ * (`core/axios` is packages/core/src/axios.ts).
+ */
 export function packageExports(pkg: string): Set<string> {
-  const index = resolve(ROOT, 'packages', pkg, 'src/index.ts');
+  const [name, entry] = pkg.split('/');
+  const index = resolve(ROOT, 'packages', name!, entry ? `src/${entry}.ts` : 'src/index.ts');
   if (!existsSync(index)) throw new Error(`no package ${pkg}`);
   return exportsOf(index);
 }
