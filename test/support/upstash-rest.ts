@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
 /**
@@ -132,4 +134,50 @@ export async function startUpstashRest(redisUrl: string): Promise<UpstashRestHan
       redis.disconnect();
     },
   };
+}
+
+/**
+ * The same endpoint in a child process, as Upstash is a service of its own: in the process
+ * that simulates a whole fleet, the endpoint would wait for that fleet's event loop to accept
+ * and answer, and time out the commands the benchmark means to count. `counts` stay at zero.
+ */
+export async function startUpstashRestProcess(redisUrl: string): Promise<UpstashRestHandle> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), SERVE_FLAG, redisUrl],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
+      },
+    },
+  );
+  const ready = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`upstash-rest child exited (${code}) before listening`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const line = out.split('\n', 1)[0];
+      if (out.includes('\n') && line) resolve(JSON.parse(line) as { url: string; token: string });
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    ...ready,
+    counts: { commands: 0, pipelines: 0, unauthorized: 0 },
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const SERVE_FLAG = '--serve-upstash-rest';
+if (process.argv[2] === SERVE_FLAG && process.argv[3]) {
+  const handle = await startUpstashRest(process.argv[3]);
+  process.stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token })}\n`);
+  process.once('SIGTERM', () => void handle.close().then(() => process.exit(0)));
 }
