@@ -240,7 +240,7 @@ async function coldStarts(): Promise<boolean> {
             const redis = new Redis(redisServer!.url, { maxRetriesPerRequest: 1 });
             redis.on('error', () => {});
             return {
-              store: createRedisStore({ client: redis, prefix, commandTimeoutMs: 5_000 }),
+              store: createRedisStore({ client: redis, prefix, commandTimeoutMs: 2_000 }),
               close: () => redis.disconnect(),
             };
           }
@@ -254,7 +254,7 @@ async function coldStarts(): Promise<boolean> {
                   enableTelemetry: false,
                 }),
                 prefix,
-                commandTimeoutMs: 5_000,
+                commandTimeoutMs: 2_000,
               }),
               close: () => {},
             })

@@ -58,9 +58,9 @@ describe.skipIf(!redisSupport.available)(
         const client = createBasiqClient({
           apiKey: emulator.apiKey,
           baseUrl: emulator.url,
-          // Long: on a loaded machine a slow answer would degrade a client, which would then
-          // (correctly) fetch its own token.
-          store: createRedisStore({ client: upstash, prefix, commandTimeoutMs: 3_000 }),
+          // Core's own bound on a store call (2 s): on a loaded machine a slow answer would
+          // degrade a client, which would then (correctly) fetch its own token.
+          store: createRedisStore({ client: upstash, prefix, commandTimeoutMs: 2_000 }),
           logger: silent,
           ...extra,
         });
