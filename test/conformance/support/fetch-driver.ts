@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import { BasiqError, createClientTokenFetchHandler, routeResponseToFetch } from '@basiq-token/core';
+import { basiqAxios } from '@basiq-token/core/axios';
 import type { AdapterDriver } from '../suite.js';
 import { fetchListener } from './fetch-listener.js';
 import { running } from './listen.js';
@@ -30,7 +31,7 @@ export const fetchDriver: AdapterDriver = {
         const answer = await client.fetch(userPath);
         return Response.json(await answer.json(), { status: answer.status });
       }
-      return Response.json((await client.http.get(userPath)).data);
+      return Response.json((await basiqAxios(client).get(userPath)).data);
     }
 
     const app = async (request: Request): Promise<Response> => {
