@@ -69,7 +69,7 @@ export async function bundle(entry: string, outfile: string, target: BundleTarge
     await buildOnce(entry, outfile, target);
   } catch (error) {
     if (target.nodeBuiltins) throw error;
-    const paths = await pathsToBuiltins(entry, target);
+    const paths = (await pathsToBuiltins(entry, target)).map((chain) => chain.join(' → '));
     if (paths.length === 0) throw error;
     const shown = paths.slice(0, 6).concat(paths.length > 6 ? [`… and ${paths.length - 6} more`] : []);
     throw new Error(
@@ -95,8 +95,11 @@ function buildOnce(entry: string, outfile: string, target: BundleTarget) {
   });
 }
 
-/** For each builtin the app reaches, the shortest import path from the entry to it. */
-async function pathsToBuiltins(entry: string, target: BundleTarget): Promise<string[]> {
+/**
+ * For each Node builtin the entry reaches, the shortest import path to it: files relative to the
+ * repository, from the entry to the builtin (`['…/worker.ts', …, 'node:http']`).
+ */
+export async function pathsToBuiltins(entry: string, target: BundleTarget): Promise<string[][]> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -116,7 +119,7 @@ async function pathsToBuiltins(entry: string, target: BundleTarget): Promise<str
   // Breadth first from the entry: the first path found to each builtin is a shortest one.
   const from = new Map<string, string>([[start, '']]);
   const queue = [start];
-  const found: string[] = [];
+  const found: string[][] = [];
   while (queue.length > 0) {
     const file = queue.shift() as string;
     for (const { path } of inputs[file]?.imports ?? []) {
@@ -125,7 +128,7 @@ async function pathsToBuiltins(entry: string, target: BundleTarget): Promise<str
       if (path.startsWith('node:')) {
         const chain = [path];
         for (let at = file; at !== ''; at = from.get(at) ?? '') chain.unshift(at);
-        found.push(chain.join(' → '));
+        found.push(chain);
       } else queue.push(path);
     }
   }

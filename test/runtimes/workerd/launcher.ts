@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { findWorkerd } from '../support/binaries.js';
-import { bundle } from '../support/bundle.js';
+import { bundle, pathsToBuiltins } from '../support/bundle.js';
+import type { BundleTarget } from '../support/bundle.js';
 import type { RuntimeLauncher } from '../support/runtime.js';
 
 const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -19,6 +20,15 @@ export interface WorkerdSetting {
    * it: Web APIs only, where any `node:` import reachable from the app fails the bundle.
    */
   nodejsCompat: boolean;
+}
+
+function bundleTarget({ nodejsCompat }: WorkerdSetting): BundleTarget {
+  return { platform: 'browser', conditions: ['workerd', 'worker', 'browser'], nodeBuiltins: nodejsCompat };
+}
+
+/** The import paths from the Worker's entry to each Node builtin it reaches (none: it needs none). */
+export function workerNodeImports(): Promise<string[][]> {
+  return pathsToBuiltins(entry, bundleTarget({ nodejsCompat: false }));
 }
 
 /**
@@ -36,11 +46,7 @@ export function workerdRuntime({ nodejsCompat }: WorkerdSetting): RuntimeLaunche
       const dir = mkdtempSync(join(tmpdir(), 'basiq-runtime-workerd-'));
       try {
         const script = join(dir, 'worker.mjs');
-        await bundle(entry, script, {
-          platform: 'browser',
-          conditions: ['workerd', 'worker', 'browser'],
-          nodeBuiltins: nodejsCompat,
-        });
+        await bundle(entry, script, bundleTarget({ nodejsCompat }));
         const { Miniflare } = await import('miniflare');
         let output = '';
         const capture = (stream: Readable) =>
