@@ -146,6 +146,22 @@ export function runRuntimeSuite(launcher: RuntimeLauncher, options: RuntimeSuite
       expect(emulator.counters.serverTokens).toBe(1);
     });
 
+    it('sends the server token from c.var.basiq.http (axios); a Basiq refusal answers 502', async () => {
+      const base = freshSlot();
+      const answer = await call(`${base}/http/users/${SEEDED_USER_ID}`);
+      expect(answer.status, answer.text).toBe(200);
+      expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEEDED_USER_ID);
+      expect(emulator.counters.requests['GET /users/{userId}']).toBe(1);
+      expect(emulator.counters.serverTokens).toBe(1);
+      // Basiq's 404 for an unknown user, thrown by axios as a BasiqApiError: answered by the
+      // adapter's error handler as core answers it, never as Basiq's 4xx.
+      expectErrorAnswer(
+        await call(`${base}/http/users/00000000-0000-0000-0000-000000000000`),
+        502,
+        'basiq_api_error',
+      );
+    });
+
     for (const as of ['expired', 'invalid'] as const) {
       it(`refreshes and replays once when Basiq refuses the server token early (${as})`, async () => {
         const base = freshSlot();

@@ -14,7 +14,7 @@ import type { BasiqEnv } from '@basiq-token/hono';
  * refresh behind it (core bounds forced refreshes to one per 30 s per client, which a second
  * revocation on the same client would meet).
  */
-export const SLOTS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
+export const SLOTS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'] as const;
 
 /** The header standing in for the app's session in these suites. */
 export const USER_HEADER = 'x-test-user';
@@ -64,6 +64,11 @@ function slotApp(): Hono<BasiqEnv> {
       params: { path: { userId: c.req.param('userId') } },
     });
     return c.json(data ?? error, response.status as 200);
+  });
+  // Through the axios instance (its fetch adapter on workerd): a Basiq refusal throws, to onError.
+  api.get('/http/users/:userId', async (c) => {
+    const answer = await c.var.basiq.http.get(`/users/${encodeURIComponent(c.req.param('userId'))}`);
+    return c.json(answer.data as object);
   });
   api.onError(middleware.onError());
   return api;
