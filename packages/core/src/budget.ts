@@ -27,9 +27,19 @@ export class TokenBudget {
   readonly #o: TokenBudgetOptions;
   #warnedOverLimitAt = -Infinity;
   #key: Promise<string> | undefined;
+  /** The count the store answered last, for health reports (reading it afresh would be I/O). */
+  #last: { used: number; at: number } | undefined;
 
   constructor(options: TokenBudgetOptions) {
     this.#o = options;
+  }
+
+  /** The budget as the store last counted it; undefined before the first `/token` call. */
+  lastKnown(): { limit: number; windowMs: number; used: number; left: number; at: number } | undefined {
+    const last = this.#last;
+    if (!last) return undefined;
+    const { limit, windowMs } = this.#o;
+    return { limit, windowMs, used: last.used, left: Math.max(0, limit - last.used), at: last.at };
   }
 
   /** Records a server-token call; never refuses. */
@@ -38,6 +48,7 @@ export class TokenBudget {
     const key = await (this.#key ??= this.#o.key());
     const now = clock.now();
     const slot = await store.takeSlot(key, { now, windowMs });
+    this.#last = { used: slot.count, at: now };
     if (slot.count > limit && now - this.#warnedOverLimitAt >= windowMs) {
       this.#warnedOverLimitAt = now;
       this.#o.logger.warn(
@@ -54,7 +65,9 @@ export class TokenBudget {
     const { store, windowMs, limit, serverReserve, clock } = this.#o;
     const max = limit - serverReserve;
     const key = await (this.#key ??= this.#o.key());
-    const slot = await store.takeSlot(key, { now: clock.now(), windowMs, max });
+    const now = clock.now();
+    const slot = await store.takeSlot(key, { now, windowMs, max });
+    this.#last = { used: slot.count, at: now };
     if (slot.added) return;
     const retryAfterMs = Math.max(1, slot.retryAfterMs);
     this.#o.onExhausted?.({ retryAfterMs });

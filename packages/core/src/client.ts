@@ -8,6 +8,8 @@ import type { ConsentUrlOptions } from './consent.js';
 import { Emitter } from './emitter.js';
 import { BasiqError } from './errors.js';
 import { HTTP_OPTIONS } from './client-http.js';
+import { ServerFetchOutcome } from './health.js';
+import type { BasiqHealth } from './health.js';
 import { createBasiqFetch } from './http/fetch.js';
 import type { HttpOptions } from './http/http-options.js';
 import { createSafeLogger } from './logger.js';
@@ -81,6 +83,9 @@ export class BasiqClient implements ServerTokenSource {
   readonly #clients: ClientTokenManager;
   readonly #httpOptions: HttpOptions;
   readonly #context: BasiqRequestContext;
+  readonly #budget: TokenBudget;
+  readonly #clock: { now(): number };
+  readonly #serverOutcome: ServerFetchOutcome;
   #api: BasiqApi | undefined;
   #closing: Promise<void> | undefined;
 
@@ -90,6 +95,8 @@ export class BasiqClient implements ServerTokenSource {
     const sealer = new Sealer(o.apiKey);
     this.baseUrl = o.baseUrl;
     this.#basiqVersion = o.basiqVersion;
+    this.#clock = o.clock;
+    this.#serverOutcome = new ServerFetchOutcome(() => o.clock.now());
     this.#logger = createSafeLogger(o.logger, redactor);
     // A throwing listener is the app's bug; it must not break token handling.
     this.#emitter = new Emitter<BasiqEvents>((event, error) =>
@@ -118,6 +125,7 @@ export class BasiqClient implements ServerTokenSource {
       logger: this.#logger,
       onExhausted: (info) => this.#emit('budget:exhausted', info),
     });
+    this.#budget = budget;
     this.#fetcher = new TokenFetcher({
       endpoint: new TokenEndpoint({
         apiKey: o.apiKey,
@@ -302,6 +310,57 @@ export class BasiqClient implements ServerTokenSource {
     this.#logger.debug('client closed');
   }
 
+  /**
+   * Where this client stands, for health and readiness probes: whether a server token is held
+   * and its phase and time left, whether the last `/token` call for it failed, the back-off
+   * window, the store and the `/token` budget as last counted. Read from memory: no `/token`
+   * call and no I/O, so a probe can call it as often as it likes. `ready` is true while a server
+   * token is held and not expired. Holds no key, token or user id.
+   *
+   * @example
+   * app.get('/readyz', (_req, res) => {
+   *   const health = basiq.health();
+   *   res.status(health.ready ? 200 : 503).json(health);
+   * });
+   */
+  health(): BasiqHealth {
+    const { phase, expiresAt } = this.#server.phase();
+    const closed = this.#closing !== undefined;
+    const now = this.#clock.now();
+    const backoffMs = this.#fetcher.cooldownRemainingMs();
+    const lastFailure = this.#serverOutcome.lastFailure;
+    const budget = this.#budget.lastKnown();
+    return {
+      ready: !closed && phase !== 'none' && phase !== 'expired',
+      closed,
+      serverToken: {
+        held: phase !== 'none',
+        phase,
+        ...(expiresAt !== undefined ? { expiresAt, expiresInMs: Math.max(0, expiresAt - now) } : {}),
+        refreshing: this.#server.refreshing,
+        ...(lastFailure ? { lastFailure } : {}),
+      },
+      backoff: { open: backoffMs > 0, remainingMs: backoffMs },
+      store: { kind: this.#ownsStore ? 'memory' : 'custom', degraded: this.#store.degraded },
+      ...(budget ? { budget } : {}),
+    };
+  }
+
+  /**
+   * Gets the server token now, so the first request after start-up does not wait for `/token`.
+   * Resolves with {@link BasiqClient.health} once a token is held; rejects with the `BasiqError`
+   * that {@link BasiqClient.getServerToken} would give (wrong key, Basiq unavailable, back-off window open,
+   * `client_closed`). Shares the one refresh in flight and respects the back-off window, so
+   * calling it again (from a readiness probe, say) never adds a `/token` call to one running.
+   *
+   * @example
+   * basiq.warmUp().catch((error) => console.warn(`Basiq warm-up failed: ${error.message}`));
+   */
+  async warmUp(): Promise<BasiqHealth> {
+    await this.getServerToken();
+    return this.health();
+  }
+
   /** The state, for logs and health checks: no key, no token. */
   toJSON(): BasiqClientState {
     const { phase, expiresAt } = this.#server.phase();
@@ -333,6 +392,7 @@ export class BasiqClient implements ServerTokenSource {
   }
 
   #emit<E extends keyof BasiqEvents>(event: E, ...args: BasiqEvents[E]): void {
+    this.#serverOutcome.observe(event, args);
     this.#emitter.emit(event, ...args);
   }
 }

@@ -31,6 +31,7 @@ export type {
 
 export { BasiqClient, createBasiqClient } from './client.js';
 export type { BasiqClientState } from './client.js';
+export type { BasiqHealth } from './health.js';
 export type { ServerTokenPhase } from './server-token.js';
 export { validateUserId, MAX_USER_ID_LENGTH } from './user-id.js';
 export { DEFAULT_BASE_URL, DEFAULT_BASIQ_VERSION } from './options.js';
