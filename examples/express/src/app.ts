@@ -7,6 +7,9 @@ import {
   BASIQ_BROWSER_SCRIPT_PATH,
   DEMO_SCRIPT,
   DEMO_USER_HEADER,
+  LIVENESS_PATH,
+  READINESS_PATH,
+  answerProbe,
   basiqAnswerOf,
   basiqBrowserScript,
   demoPageCsp,
@@ -46,8 +49,12 @@ export function createApp({
   const basiqMiddleware = basiq(client);
   app.use(basiqMiddleware);
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
+  app.get([LIVENESS_PATH, READINESS_PATH], (req, res, next) => {
+    answerProbe(client, req.path === READINESS_PATH ? 'readiness' : 'liveness').then(
+      (answer) => res.status(answer.status).set(answer.headers).end(JSON.stringify(answer.body)),
+      next,
+    );
   });
 
   // The browser demo (demo-page.ts): the page (also where the Consent UI sends the user back),

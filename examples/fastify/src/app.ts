@@ -9,6 +9,9 @@ import {
   BASIQ_BROWSER_SCRIPT_PATH,
   DEMO_SCRIPT,
   DEMO_USER_HEADER,
+  LIVENESS_PATH,
+  READINESS_PATH,
+  answerProbe,
   basiqAnswerOf,
   basiqBrowserScript,
   demoPageCsp,
@@ -99,7 +102,16 @@ function build(
     return reply.code(route.status).headers(route.headers).send(JSON.stringify(route.body));
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
+  for (const [path, probe] of [
+    [LIVENESS_PATH, 'liveness'],
+    [READINESS_PATH, 'readiness'],
+  ] as const) {
+    app.get(path, async (_request, reply) => {
+      const answer = await answerProbe(client, probe);
+      return reply.code(answer.status).headers(answer.headers).send(JSON.stringify(answer.body));
+    });
+  }
 
   // The browser demo: the page (where the Consent UI sends the user back), its script and
   // @basiq-token/browser, both same-origin.
@@ -133,19 +145,6 @@ function build(
       clientTokenRoute: { resolveUserId: (request) => demoUserId(request.headers[DEMO_USER_HEADER]) },
     });
 
-    api.get('/readyz', async (request, reply) => {
-      try {
-        await request.basiq.getServerToken();
-        return { status: 'ready' };
-      } catch (error) {
-        // Not ready whatever the reason (503), with core's code for what is wrong.
-        const { body } = errorResponse(error, logger);
-        return reply
-          .code(503)
-          .header('cache-control', 'no-store')
-          .send({ status: 'unavailable', ...body });
-      }
-    });
     api.get<{ Params: { userId: string } }>('/users/:userId', (request, reply) =>
       relay(reply, request.basiq.http.get(`/users/${encodeURIComponent(request.params.userId)}`)),
     );

@@ -21,4 +21,5 @@ await runDemo({
     await client.close();
   },
   banner: (url) => [`Browser demo: open ${url}/ and press "Connect your bank"`],
+  warmUp: () => client.warmUp(),
 });

@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { getRequestListener } from '@hono/node-server';
 import type { HttpBindings } from '@hono/node-server';
 import type { RequestListener } from 'node:http';
-import { buildConsentUrl, errorResponse } from '@basiq-token/core';
+import { buildConsentUrl } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq, basiqErrorHandler } from '@basiq-token/hono';
 import type { BasiqVariables } from '@basiq-token/hono';
@@ -12,6 +12,9 @@ import {
   BASIQ_BROWSER_SCRIPT_PATH,
   DEMO_SCRIPT,
   DEMO_USER_HEADER,
+  LIVENESS_PATH,
+  READINESS_PATH,
+  answerProbe,
   basiqAnswerOf,
   basiqBrowserScript,
   demoPageCsp,
@@ -66,17 +69,16 @@ export function createApp({
 
   app.use(basiqMiddleware);
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
-    try {
-      await c.var.basiq.getServerToken();
-      return c.json({ status: 'ready' });
-    } catch (error) {
-      // Not ready whatever the reason (503), with core's code for what is wrong.
-      const { body } = errorResponse(error, logger);
-      return json(c, 503, { status: 'unavailable', ...body }, { 'cache-control': 'no-store' });
-    }
-  });
+  // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
+  for (const [path, probe] of [
+    [LIVENESS_PATH, 'liveness'],
+    [READINESS_PATH, 'readiness'],
+  ] as const) {
+    app.get(path, async (c) => {
+      const answer = await answerProbe(client, probe);
+      return c.body(JSON.stringify(answer.body), answer.status as 200, answer.headers);
+    });
+  }
 
   // The browser demo: the page (where the Consent UI sends the user back), its script and
   // @basiq-token/browser, both same-origin.

@@ -24,4 +24,5 @@ await runDemo({
     await client.close();
   },
   banner: (url) => [`Browser demo: open ${url}/ and press "Connect your bank"`],
+  warmUp: () => client.warmUp(),
 });

@@ -23,4 +23,5 @@ await runDemo({
     if (server) await closeServer(server);
     await client.close();
   },
+  warmUp: () => client.warmUp(),
 });

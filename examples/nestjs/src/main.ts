@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { BasiqService } from '@basiq-token/nestjs';
 import { exitOnDemoEnvError, loadDemoEnv, runDemo } from '@basiq-token/example-shared';
 import { createApp } from './app.js';
 
@@ -17,4 +18,5 @@ await runDemo({
   },
   // Closes the HTTP server, then BasiqModule closes the client it created (onApplicationShutdown).
   close: () => app.close(),
+  warmUp: () => app.get(BasiqService).client.warmUp(),
 });

@@ -82,15 +82,21 @@ export async function loadDemoEnv(
       .catch(() => log('The Redis Cluster is not reachable yet: each instance works alone until it is'));
     store = createRedisStore({ client: redis });
   } else if (env.REDIS_URL) {
-    redis = new Redis(env.REDIS_URL, {
-      lazyConnect: false,
+    const single = new Redis(env.REDIS_URL, {
+      lazyConnect: true,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
     });
+    redis = single;
     // Outages are handled by core (it degrades to in-process); keep ioredis from crashing the process.
-    redis.on('error', () => undefined);
-    store = createRedisStore({ client: redis });
+    single.on('error', () => undefined);
     log('REDIS_URL is set: sharing tokens through Redis');
+    // Connected before the start-up warm-up's first command, which the disabled offline queue would
+    // refuse (core would start degraded). A Redis that is down does not stop the demo.
+    await single
+      .connect()
+      .catch(() => log('Redis is not reachable yet: this instance works alone until it is'));
+    store = createRedisStore({ client: redis });
   }
   return {
     basiq: { apiKey, baseUrl, ...(store ? { store } : {}) },

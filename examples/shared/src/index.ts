@@ -8,3 +8,5 @@ export { apiAnswer, basiqAnswerOf } from './basiq-answer.js';
 export type { ApiResult, BasiqAnswer, NewBasiqUser } from './basiq-answer.js';
 export { DEMO_PAGE_CSP, DEMO_SCRIPT, SEEDED_DEMO_USER_ID, demoPageCsp, demoPageHtml } from './demo-page.js';
 export { BASIQ_BROWSER_SCRIPT_PATH, basiqBrowserScript } from './browser-bundle.js';
+export { LIVENESS_PATH, READINESS_PATH, answerProbe } from './probes.js';
+export type { ProbeAnswer, ProbeOptions } from './probes.js';

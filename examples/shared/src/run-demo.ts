@@ -13,6 +13,12 @@ export interface RunDemoOptions {
   close(): Promise<void>;
   /** Extra lines printed after the URL. */
   banner?(url: string): string[];
+  /**
+   * Gets the server token while the server starts (`client.warmUp()`), so the first request
+   * does not wait for `/token`. A failure is logged in one line, never fatal: `/readyz` answers
+   * 503 until a token can be had.
+   */
+  warmUp?(): Promise<unknown>;
 }
 
 /**
@@ -39,6 +45,17 @@ export async function runDemo(opts: RunDemoOptions): Promise<void> {
       });
     });
   }
+
+  // Not awaited: a slow or refused /token must not delay or stop start-up.
+  void opts.warmUp?.().catch((error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    // Shutting down while it ran is not a failure worth a line.
+    if (code === 'client_closed') return;
+    // Library errors' messages are secret-free by contract.
+    console.warn(
+      `Basiq warm-up failed${typeof code === 'string' ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}; /readyz answers 503 until a server token can be had`,
+    );
+  });
 
   let server: Server;
   try {

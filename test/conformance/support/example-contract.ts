@@ -22,6 +22,10 @@ import { REPO_ROOT, tsxChildEnv } from '../../support/tsx-env.js';
 
 const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 const UNKNOWN_USER_ID = '00000000-0000-4000-8000-000000000000';
+/** Shaped like a Basiq key (base64 of two UUIDs), but not the emulator's. */
+const WRONG_API_KEY = Buffer.from(
+  '11111111-1111-4111-8111-111111111111:22222222-2222-4222-8222-222222222222',
+).toString('base64');
 
 /** One example app to check. */
 export interface ExampleUnderTest {
@@ -65,8 +69,62 @@ export function runExampleContract(name: string, example: ExampleUnderTest): voi
       }
     }
 
-    it('GET /healthz answers 200', async () => {
-      await request(app).get('/healthz').expect(200);
+    it("GET /healthz answers 200 with the client's health, and makes no /token call", async () => {
+      const before = await request(app).get('/healthz').expect(200);
+      expect(before.headers['cache-control']).toBe('no-store');
+      expect(before.body).toMatchObject({
+        status: 'ok',
+        basiq: { ready: false, serverToken: { held: false, phase: 'none' }, backoff: { open: false } },
+      });
+      expect(emulator.counters.tokenCalls).toBe(0);
+      await client.warmUp();
+      const after = await request(app).get('/healthz').expect(200);
+      expect(after.body).toMatchObject({
+        status: 'ok',
+        basiq: { ready: true, serverToken: { held: true, phase: 'fresh' }, store: { kind: 'memory' } },
+      });
+      expect(after.body.basiq.serverToken.expiresInMs).toBeGreaterThan(0);
+      expect(emulator.counters.tokenCalls).toBe(1);
+      expectNoSecret(after.text);
+    });
+
+    it('GET /readyz answers 200 once a server token is held: the first probe gets one, the next ones read it', async () => {
+      const first = await request(app).get('/readyz').expect(200);
+      expect(first.headers['cache-control']).toBe('no-store');
+      expect(first.body).toMatchObject({ status: 'ready', basiq: { ready: true } });
+      for (let i = 0; i < 5; i++) await request(app).get('/readyz').expect(200);
+      expect(emulator.counters.tokenCalls).toBe(1);
+      expectNoSecret(first.text);
+    });
+
+    it("GET /readyz answers 503 with core's JSON for a wrong key, and probes do not storm /token", async () => {
+      const wrong = createBasiqClient({
+        apiKey: WRONG_API_KEY,
+        baseUrl: emulator.url,
+        logger: false,
+        retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 },
+      });
+      try {
+        const wrongApp = example.createListener(wrong);
+        const probes = await Promise.all(Array.from({ length: 5 }, () => request(wrongApp).get('/readyz')));
+        for (let i = 0; i < 20; i++) probes.push(await request(wrongApp).get('/readyz'));
+        for (const res of probes) {
+          expect(res.status).toBe(503);
+          expect(res.headers['cache-control']).toBe('no-store');
+          expect(res.body).toEqual({ error: { code: 'basiq_configuration', message: expect.any(String) } });
+          expect(res.text.includes(WRONG_API_KEY)).toBe(false);
+        }
+        expect(emulator.counters.tokenCalls).toBe(1);
+        // Liveness stays 200 and says why the instance is not ready.
+        const live = await request(wrongApp).get('/healthz').expect(200);
+        expect(live.body.basiq).toMatchObject({
+          ready: false,
+          serverToken: { lastFailure: { code: 'basiq_configuration' } },
+          backoff: { open: true },
+        });
+      } finally {
+        await wrong.close();
+      }
     });
 
     it('POST /basiq/client-token gives the demo user a CLIENT_ACCESS token', async () => {
@@ -165,6 +223,28 @@ export function runExampleContract(name: string, example: ExampleUnderTest): voi
       for (const secret of issued)
         expect((stdout + stderr).includes(secret), 'a token was logged').toBe(false);
     });
+
+    it('with a wrong BASIQ_API_KEY: starts anyway, logs the failed warm-up, /healthz 200 and /readyz 503', async () => {
+      const emulator = await startEmulator();
+      try {
+        const main = await startMain(example.main, { BASIQ_API_KEY: 'wrong', BASIQ_API_URL: emulator.url });
+        running.push(main);
+        expect((await fetch(`${main.url}/healthz`)).status).toBe(200);
+        const ready = await fetch(`${main.url}/readyz`);
+        expect(ready.status).toBe(503);
+        expect(ready.headers.get('cache-control')).toBe('no-store');
+        expect(await ready.json()).toEqual({
+          error: { code: 'basiq_configuration', message: expect.any(String) },
+        });
+        // The warm-up's one /token call; the probe met the back-off window and made none.
+        expect(emulator.counters.tokenCalls).toBe(1);
+        const { code, signal, stderr } = await main.stop();
+        expect({ code, signal }).toEqual({ code: 0, signal: null });
+        expect(stderr).toMatch(/Basiq warm-up failed \(basiq_configuration\)/);
+      } finally {
+        await emulator.stop();
+      }
+    });
   });
 
   // Said when the tests are collected: a skipped describe runs no hook that could say it.
@@ -255,7 +335,13 @@ export async function startMain(main: string, extraEnv: Record<string, string>):
 /** The contract over real HTTP; resolves with every token the emulator issued meanwhile. */
 async function exerciseContract(main: MainProcess): Promise<string[]> {
   const { url } = main;
-  expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  const health = await fetch(`${url}/healthz`);
+  expect(health.status).toBe(200);
+  expect(((await health.json()) as { status: string }).status).toBe('ok');
+  // main warms up at start; readiness gets the token itself should a probe come first.
+  const ready = await fetch(`${url}/readyz`);
+  expect(ready.status).toBe(200);
+  expect(((await ready.json()) as { basiq: { ready: boolean } }).basiq.ready).toBe(true);
   const token = await fetch(`${url}/basiq/client-token`, {
     method: 'POST',
     headers: { 'x-demo-user': SEEDED_USER_ID },
