@@ -1,6 +1,3 @@
-import { Agent } from 'node:http';
-import { Socket } from 'node:net';
-
 /** What a redacted secret is replaced with. */
 export const REDACTED = '[REDACTED]';
 
@@ -70,10 +67,10 @@ export function redactStrings(root: unknown, secrets: readonly string[]): void {
     if (typeof node !== 'object' || node === null || depth > MAX_DEPTH) return;
     if (seen.has(node) || seen.size >= MAX_NODES) return;
     seen.add(node);
-    if (node instanceof Agent || ArrayBuffer.isView(node) || node instanceof ArrayBuffer) return;
+    if (isAgent(node) || ArrayBuffer.isView(node) || node instanceof ArrayBuffer) return;
     // A live socket may be carrying another request; a destroyed one (the failed request's
     // own) may still hold the unsent header text in `_pendingData`.
-    if (node instanceof Socket && !node.destroyed) return;
+    if (isLiveSocket(node)) return;
     for (const key of Reflect.ownKeys(node)) {
       const descriptor = Object.getOwnPropertyDescriptor(node, key);
       // Getters are never invoked: reading must not have side effects.
@@ -94,6 +91,18 @@ export function redactStrings(root: unknown, secrets: readonly string[]): void {
     }
   };
   visit(root, 0);
+}
+
+// Agents and sockets are recognised by shape, not by class, so that this module (and with it
+// `@basiq-token/core/axios`) loads where node:http and node:net do not exist, such as a Worker.
+function isAgent(node: object): boolean {
+  const n = node as { createConnection?: unknown; freeSockets?: unknown };
+  return typeof n.createConnection === 'function' && typeof n.freeSockets === 'object';
+}
+
+function isLiveSocket(node: object): boolean {
+  const n = node as { setKeepAlive?: unknown; destroyed?: unknown };
+  return typeof n.setKeepAlive === 'function' && n.destroyed === false;
 }
 
 function scrub(value: string, secrets: readonly string[]): string {
