@@ -10,6 +10,7 @@ import {
   LIVENESS_PATH,
   READINESS_PATH,
   answerProbe,
+  apiAnswer,
   basiqAnswerOf,
   basiqBrowserScript,
   demoPageCsp,
@@ -17,6 +18,7 @@ import {
   demoUserId,
   localHostOnly,
 } from '@basiq-token/example-shared';
+import type { NewBasiqUser } from '@basiq-token/example-shared';
 
 /** What the demo app is made of. */
 export interface AppOptions {
@@ -82,16 +84,25 @@ export function createApp({
     basiqMiddleware.clientTokenRoute({ resolveUserId: (req) => demoUserId(req.headers[DEMO_USER_HEADER]) }),
   );
 
+  // Basiq through the typed client: openapi-fetch encodes the path parameters.
   app.get(
     '/users/:userId',
     relay((req: Request<{ userId: string }>) =>
-      req.basiq.http.get(`/users/${encodeURIComponent(req.params.userId)}`),
+      apiAnswer(req.basiq.api.GET('/users/{userId}', { params: { path: { userId: req.params.userId } } })),
+    ),
+  );
+  app.get(
+    '/users/:userId/accounts',
+    relay((req: Request<{ userId: string }>) =>
+      apiAnswer(
+        req.basiq.api.GET('/users/{userId}/accounts', { params: { path: { userId: req.params.userId } } }),
+      ),
     ),
   );
   app.post(
     '/users',
     express.json(),
-    relay((req) => req.basiq.http.post('/users', req.body ?? {})),
+    relay((req) => apiAnswer(req.basiq.api.POST('/users', { body: (req.body ?? {}) as NewBasiqUser }))),
   );
 
   app.use((req, res) => {

@@ -12,6 +12,7 @@ import {
   LIVENESS_PATH,
   READINESS_PATH,
   answerProbe,
+  apiAnswer,
   basiqAnswerOf,
   basiqBrowserScript,
   demoPageCsp,
@@ -19,6 +20,7 @@ import {
   demoUserId,
   localHostOnly,
 } from '@basiq-token/example-shared';
+import type { NewBasiqUser } from '@basiq-token/example-shared';
 
 /** Largest request body read (Basiq's user fields are small). */
 const MAX_BODY_BYTES = 100 * 1024;
@@ -145,14 +147,30 @@ function build(
       clientTokenRoute: { resolveUserId: (request) => demoUserId(request.headers[DEMO_USER_HEADER]) },
     });
 
+    // Basiq through the typed client: openapi-fetch encodes the path parameters.
     api.get<{ Params: { userId: string } }>('/users/:userId', (request, reply) =>
-      relay(reply, request.basiq.http.get(`/users/${encodeURIComponent(request.params.userId)}`)),
+      relay(
+        reply,
+        apiAnswer(
+          request.basiq.api.GET('/users/{userId}', { params: { path: { userId: request.params.userId } } }),
+        ),
+      ),
     );
     api.get<{ Params: { userId: string } }>('/users/:userId/accounts', (request, reply) =>
-      relay(reply, request.basiq.http.get(`/users/${encodeURIComponent(request.params.userId)}/accounts`)),
+      relay(
+        reply,
+        apiAnswer(
+          request.basiq.api.GET('/users/{userId}/accounts', {
+            params: { path: { userId: request.params.userId } },
+          }),
+        ),
+      ),
     );
     api.post('/users', (request, reply) =>
-      relay(reply, request.basiq.http.post('/users', request.body ?? {})),
+      relay(
+        reply,
+        apiAnswer(request.basiq.api.POST('/users', { body: (request.body ?? {}) as NewBasiqUser })),
+      ),
     );
   });
   return app;

@@ -15,6 +15,7 @@ import {
   LIVENESS_PATH,
   READINESS_PATH,
   answerProbe,
+  apiAnswer,
   basiqAnswerOf,
   basiqBrowserScript,
   demoPageCsp,
@@ -22,6 +23,7 @@ import {
   demoUserId,
   localHostOnly,
 } from '@basiq-token/example-shared';
+import type { NewBasiqUser } from '@basiq-token/example-shared';
 
 /** Largest request body read (Basiq's user fields are small). */
 const MAX_BODY_BYTES = 100 * 1024;
@@ -108,11 +110,24 @@ export function createApp({
     basiqMiddleware.clientTokenRoute({ resolveUserId: (c) => demoUserId(c.req.header(DEMO_USER_HEADER)) }),
   );
 
+  // Basiq through the typed client: openapi-fetch encodes the path parameters.
   app.get('/users/:userId', (c) =>
-    relay(c, c.var.basiq.http.get(`/users/${encodeURIComponent(c.req.param('userId'))}`)),
+    relay(
+      c,
+      apiAnswer(
+        c.var.basiq.api.GET('/users/{userId}', { params: { path: { userId: c.req.param('userId') } } }),
+      ),
+    ),
   );
   app.get('/users/:userId/accounts', (c) =>
-    relay(c, c.var.basiq.http.get(`/users/${encodeURIComponent(c.req.param('userId'))}/accounts`)),
+    relay(
+      c,
+      apiAnswer(
+        c.var.basiq.api.GET('/users/{userId}/accounts', {
+          params: { path: { userId: c.req.param('userId') } },
+        }),
+      ),
+    ),
   );
   app.post(
     '/users',
@@ -123,7 +138,7 @@ export function createApp({
     async (c) => {
       const fields = await readJson(c);
       if (fields instanceof Response) return fields;
-      return relay(c, c.var.basiq.http.post('/users', fields));
+      return relay(c, apiAnswer(c.var.basiq.api.POST('/users', { body: fields as NewBasiqUser })));
     },
   );
 

@@ -8,10 +8,12 @@ import {
   LIVENESS_PATH,
   READINESS_PATH,
   answerProbe,
+  apiAnswer,
   basiqAnswerOf,
   demoUserId,
   localHostOnlyKoa,
 } from '@basiq-token/example-shared';
+import type { NewBasiqUser } from '@basiq-token/example-shared';
 
 import { BodyError, readJson } from './read-json.js';
 
@@ -43,15 +45,21 @@ export function createApp({ client, logger = console }: AppOptions): Koa {
     basiqMiddleware.clientTokenRoute({ resolveUserId: (ctx) => demoUserId(ctx.headers[DEMO_USER_HEADER]) }),
   );
 
+  // Basiq through the typed client: openapi-fetch encodes the path parameters.
   router.get('/users/:userId', async (ctx) => {
+    const path = { userId: ctx.params.userId ?? '' };
+    relay(ctx, await answerOf(apiAnswer(ctx.state.basiq.api.GET('/users/{userId}', { params: { path } }))));
+  });
+  router.get('/users/:userId/accounts', async (ctx) => {
+    const path = { userId: ctx.params.userId ?? '' };
     relay(
       ctx,
-      await answerOf(ctx.state.basiq.http.get(`/users/${encodeURIComponent(ctx.params.userId ?? '')}`)),
+      await answerOf(apiAnswer(ctx.state.basiq.api.GET('/users/{userId}/accounts', { params: { path } }))),
     );
   });
   router.post('/users', async (ctx) => {
-    const fields = await readJson(ctx);
-    relay(ctx, await answerOf(ctx.state.basiq.http.post('/users', fields)));
+    const fields = (await readJson(ctx)) as NewBasiqUser;
+    relay(ctx, await answerOf(apiAnswer(ctx.state.basiq.api.POST('/users', { body: fields }))));
   });
 
   // Before everything else: only requests addressed to this server's own address (DNS rebinding).

@@ -13,7 +13,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_ACCOUNT_IDS, startEmulator } from '@basiq-token/emulator';
 import { Redis } from 'ioredis';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { noteRedisSkip, redisSupport, startRedisServer } from '../../support/redis-server.js';
@@ -167,6 +167,25 @@ export function runExampleContract(name: string, example: ExampleUnderTest): voi
       expect(direct.status).toBe(404);
       const basiqBody = (await direct.json()) as { correlationId: string };
       expect(res.body).toEqual({ ...basiqBody, correlationId: res.body.correlationId });
+      expect(res.body.data[0].code).toBe('resource-not-found');
+    });
+
+    it("GET /users/:userId/accounts relays the seeded user's accounts from Basiq, as Basiq sent them", async () => {
+      const res = await request(app).get(`/users/${SEEDED_USER_ID}/accounts`).expect(200);
+      expect(emulator.counters.requests['GET /users/{userId}/accounts']).toBe(1);
+      expect(emulator.counters.serverTokens).toBe(1);
+      expect(res.body.type).toBe('list');
+      expect(res.body.data.map((account: { id: string }) => account.id)).toEqual([...SEED_ACCOUNT_IDS]);
+      const direct = await fetch(`${emulator.url}/users/${SEEDED_USER_ID}/accounts`, {
+        headers: { authorization: `Bearer ${await client.getServerToken()}` },
+      });
+      expect(res.body).toEqual(await direct.json());
+      expectNoSecret(res.text);
+    });
+
+    it("GET /users/:userId/accounts relays Basiq's 404 for an unknown user", async () => {
+      const res = await request(app).get(`/users/${UNKNOWN_USER_ID}/accounts`).expect(404);
+      expect(res.body.type).toBe('list');
       expect(res.body.data[0].code).toBe('resource-not-found');
     });
 
@@ -352,6 +371,9 @@ async function exerciseContract(main: MainProcess): Promise<string[]> {
   const user = await fetch(`${url}/users/${SEEDED_USER_ID}`);
   expect(user.status).toBe(200);
   expect(((await user.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+  const accounts = await fetch(`${url}/users/${SEEDED_USER_ID}/accounts`);
+  expect(accounts.status).toBe(200);
+  expect(((await accounts.json()) as { data: unknown[] }).data).toHaveLength(SEED_ACCOUNT_IDS.length);
   const created = await fetch(`${url}/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

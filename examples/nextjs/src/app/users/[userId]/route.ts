@@ -1,9 +1,10 @@
-import { basiqAxios } from '@basiq-token/core/axios';
+import { apiAnswer } from '@basiq-token/example-shared';
 import { relay } from '../../../lib/relay.js';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(_request: Request, { params }: { params: Promise<{ userId: string }> }) {
   const { userId } = await params;
-  return relay((client) => basiqAxios(client).get(`/users/${encodeURIComponent(userId)}`));
+  // Basiq through the typed client: openapi-fetch encodes the path parameters.
+  return relay((client) => apiAnswer(client.api.GET('/users/{userId}', { params: { path: { userId } } })));
 }
