@@ -25,21 +25,9 @@ interface Answer {
   text: string;
 }
 
-/** How a suite may be held back: a known gap, said in one line, skips it everywhere (CI too). */
-export interface RuntimeSuiteOptions {
-  knownGap?: string;
-}
-
-export function runRuntimeSuite(launcher: RuntimeLauncher, options: RuntimeSuiteOptions = {}): void {
+export function runRuntimeSuite(launcher: RuntimeLauncher): void {
   const title = `${launcher.title ?? launcher.name}: @basiq-token/hono against the emulator`;
   const binary = launcher.binary;
-  if (options.knownGap !== undefined) {
-    console.warn(`[skipped] ${title}: ${options.knownGap}`);
-    describe.skip(title, () => {
-      it('runs the runtime scenarios', () => undefined);
-    });
-    return;
-  }
   const skipReason = binary.available ? undefined : binary.reason;
   if (skipReason !== undefined) {
     // CI installs every runtime (the root devDependencies): there a missing one is a failure.

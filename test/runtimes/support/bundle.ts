@@ -99,7 +99,7 @@ function buildOnce(entry: string, outfile: string, target: BundleTarget) {
  * For each Node builtin the entry reaches, the shortest import path to it: files relative to the
  * repository, from the entry to the builtin (`['…/worker.ts', …, 'node:http']`).
  */
-export async function pathsToBuiltins(entry: string, target: BundleTarget): Promise<string[][]> {
+async function pathsToBuiltins(entry: string, target: BundleTarget): Promise<string[][]> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,

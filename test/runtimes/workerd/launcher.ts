@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { findWorkerd } from '../support/binaries.js';
-import { bundle, pathsToBuiltins } from '../support/bundle.js';
+import { bundle } from '../support/bundle.js';
 import type { BundleTarget } from '../support/bundle.js';
 import type { RuntimeLauncher } from '../support/runtime.js';
 
@@ -24,11 +24,6 @@ export interface WorkerdSetting {
 
 function bundleTarget({ nodejsCompat }: WorkerdSetting): BundleTarget {
   return { platform: 'browser', conditions: ['workerd', 'worker', 'browser'], nodeBuiltins: nodejsCompat };
-}
-
-/** The import paths from the Worker's entry to each Node builtin it reaches (none: it needs none). */
-export function workerNodeImports(): Promise<string[][]> {
-  return pathsToBuiltins(entry, bundleTarget({ nodejsCompat: false }));
 }
 
 /**
