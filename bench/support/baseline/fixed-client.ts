@@ -40,6 +40,10 @@ export function fixedHeaderClient(baseUrl: string, token: string): BasiqClient {
     handleClientTokenRequest: async (error: unknown) => errorResponse(error),
     errorResponse: (error: unknown) => errorResponse(error),
     close: async () => undefined,
+    // The Node adapters build `req.basiq.http` with core/axios's basiqAxios(client), which reads a
+    // client's HTTP options under this registry symbol. The examples' measured route goes through
+    // `api` (the fixed-header fetch above), so that axios instance is never on the measured path.
+    [Symbol.for('@basiq-token/core:http-options')]: () => ({ baseUrl, timeoutMs: 30_000 }),
   };
   return stand as unknown as BasiqClient;
 }
