@@ -115,7 +115,7 @@ const apiError = (status: number, basiqCode: string): AppResult => ({
   ok: false,
   error: 'basiq_api_error',
   upstream: { status, basiqCode },
-  // Never Basiq's own status: the browser would read a 401/403 as its own session failing.
+  // Never Basiq's own status (core's errorResponse says why).
   answer: { status: 502, code: 'basiq_api_error' },
 });
 

@@ -12,7 +12,7 @@ import { UsersController } from './users.controller.js';
 /** The `basiq` configuration namespace: what `ConfigService.get('basiq')` returns. */
 export const basiqConfig = (options: BasiqModuleOptions) => registerAs('basiq', () => options);
 
-/** The demo app: the examples' HTTP contract (DESIGN.md) on NestJS. */
+/** The demo app: the examples' HTTP contract (ARCHITECTURE.md, "The examples") on NestJS. */
 @Module({})
 export class AppModule {
   /**

@@ -68,9 +68,8 @@ const MAPPINGS: Partial<Record<BasiqErrorCode, Mapping>> = {
     code: 'basiq_configuration',
     message: 'Basiq rejected this application’s credentials.',
   },
-  // A data call Basiq refused. Never Basiq's own status: a browser would read a 401/403 as its
-  // own session failing, when it was this server's request to Basiq. Basiq's detail stays in the
-  // log (it may echo what the app sent).
+  // A data call Basiq refused: never Basiq's own status (errorResponse says why). Basiq's detail
+  // stays in the log (it may echo what the app sent).
   basiq_api_error: { status: 502, code: 'basiq_api_error', message: 'Basiq refused the request.' },
 };
 
@@ -127,7 +126,9 @@ export function routeBodyText(answer: RouteResponse, form: ClientTokenBodyForm =
  * `Cache-Control: no-store` (adapters reuse it for failures of their own). Library errors keep
  * their stable code; over budget is 429 and Basiq throttling 503, both with `Retry-After`;
  * Basiq failing is 502/503/504, and a data call Basiq refused (`BasiqApiError`, whatever
- * Basiq's status) is 502 `basiq_api_error` with a fixed message; anything unknown is a 500
+ * Basiq's status) is 502 `basiq_api_error` with a fixed message: relayed, Basiq's 401/403 would
+ * read to a browser as its own session failing, when it was this server's request to Basiq that
+ * was refused. Every adapter's error handler answers through this mapping. Anything unknown is a 500
  * `internal_error` whose details stay in the log (name and code only: a foreign error's message
  * might hold a secret).
  */

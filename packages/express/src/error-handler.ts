@@ -14,9 +14,9 @@ export interface BasiqErrorHandlerOptions {
  * Express error middleware that answers a Basiq error as the client-token route does: core's
  * `errorResponse` (its status, `Cache-Control: no-store`, `Retry-After` when there is one, and a
  * JSON `{error:{code,message}}` without secrets). Mount it after your routes. Without it,
- * Express's default handler answers an error's own `status`, and a `BasiqApiError`'s is Basiq's:
- * a browser would read Basiq's 401/403 as its own session failing. Here a data call Basiq refused
- * answers 502 `basiq_api_error`. Any other error goes on to `next(err)`, and so does a Basiq
+ * Express's default handler answers an error's own `status`, and a `BasiqApiError`'s is Basiq's
+ * (core's `errorResponse` says why that must not reach the browser). Here a data call Basiq
+ * refused answers 502 `basiq_api_error`. Any other error goes on to `next(err)`, and so does a Basiq
  * error once the response has started.
  */
 export function basiqErrorHandler(options: BasiqErrorHandlerOptions = {}): ErrorRequestHandler {

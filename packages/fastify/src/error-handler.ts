@@ -17,8 +17,7 @@ export type FastifyErrorHandler = (error: FastifyError, request: FastifyRequest,
  * A Fastify error handler answering a Basiq error exactly as the client-token route does: core's
  * `errorResponse` (its status, `Cache-Control: no-store`, `Retry-After` when there is one, and a
  * JSON `{error:{code,message}}` without secrets). A data call Basiq refused answers 502
- * `basiq_api_error`, never Basiq's own 401/403, which a browser would read as its own session
- * failing. Any other error is thrown on, so Fastify hands it to the parent scope's error handler
+ * `basiq_api_error`, never Basiq's own status (core's `errorResponse` says why). Any other error is thrown on, so Fastify hands it to the parent scope's error handler
  * (the app's, or Fastify's default) as if this one were not there. The plugin sets it in the
  * scope it is registered in; set it yourself with `errorHandler: false` and
  * `setErrorHandler(basiqErrorHandler(...))`, or call it from your own handler.

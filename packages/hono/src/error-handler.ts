@@ -20,8 +20,8 @@ export interface BasiqErrorHandlerOptions {
  * A Hono error handler (`app.onError(...)`) answering a Basiq error exactly as the client-token
  * route does: core's `errorResponse` (its status, `Cache-Control: no-store`, `Retry-After` when
  * there is one, and a JSON `{error:{code,message}}` without secrets). A data call Basiq refused
- * answers 502 `basiq_api_error`, never Basiq's own 401/403, which a browser would read as its
- * own session failing. Other errors go to `otherwise`; see {@link BasiqErrorHandlerOptions}.
+ * answers 502 `basiq_api_error`, never Basiq's own status (core's `errorResponse` says why).
+ * Other errors go to `otherwise`; see {@link BasiqErrorHandlerOptions}.
  */
 export function basiqErrorHandler(options: BasiqErrorHandlerOptions = {}): ErrorHandler {
   const { client, logger, otherwise } = options;

@@ -15,8 +15,7 @@ export function toKoaError(error: unknown): unknown {
   if (!(error instanceof Error) || !Object.isExtensible(error)) return error;
   const target = error as Error & { status?: unknown; expose?: unknown; headers?: unknown };
   if (error instanceof BasiqError) {
-    // Not Basiq's status even when the error has one: a browser would take Basiq's 401/403 for
-    // its own session failing.
+    // Not Basiq's status even when the error has one (core's errorResponse says why).
     const answer = errorResponse(error);
     const headers = Object.fromEntries(
       Object.entries(answer.headers).filter(([name]) => name.toLowerCase() !== 'content-type'),

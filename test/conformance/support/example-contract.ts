@@ -1,5 +1,5 @@
 /**
- * The examples' HTTP contract (DESIGN.md), checked against any example: once through its
+ * The examples' HTTP contract (ARCHITECTURE.md, "The examples"), checked against any example: once through its
  * `createApp` factory against an emulator, and once by starting its real `main` as a child
  * process from the TypeScript sources (tsx with the workspace's `paths`, so no build needed).
  */

@@ -1,6 +1,6 @@
 /**
  * What the client-token route must answer to a hostile request, worked out independently of the
- * library (from DESIGN.md: a userId is 1 to 64 letters, digits or hyphens), and the checks each
+ * library (from the route's contract: a userId is 1 to 64 letters, digits or hyphens), and the checks each
  * answer goes through.
  */
 import { decodeJwt } from 'jose';
