@@ -11,7 +11,7 @@ import type { RuntimeLauncher } from '../support/runtime.js';
 const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 // A date this workerd supports (it refuses later ones); the Worker's behaviour is pinned to it.
-const COMPATIBILITY_DATE = '2026-04-01';
+export const COMPATIBILITY_DATE = '2026-04-01';
 
 /** How the Worker is set up. */
 export interface WorkerdSetting {
