@@ -17,6 +17,7 @@ import type { BasiqClient, BasiqOptions } from '../packages/core/src/index.js';
 import { startEmulatorProcess } from './support/emulator-process.js';
 import { percentile } from './support/stats.js';
 import { int, ms, printTable } from './support/table.js';
+import { SEED_USER_ID } from '../packages/emulator/src/index.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, 'token-delay-ms': { type: 'string', default: '250' } },
@@ -33,7 +34,6 @@ const firstLifetimeSec = 6;
 const laterLifetimeSec = 12;
 // Slower than this is counted apart: about what a wait for a token costs here, well above loopback noise.
 const slowMs = Math.max(50, tokenDelayMs / 2);
-const USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
 interface Sample {
   /** Send time relative to the first token's expiry (ms). */
@@ -159,7 +159,7 @@ async function traffic(
     const t0 = performance.now();
     inflight.push(
       basiqAxios(client)
-        .get(`/users/${USER_ID}`)
+        .get(`/users/${SEED_USER_ID}`)
         .then(
           () => void v.samples.push({ at: sentAt - expiresAt, latencyMs: performance.now() - t0, ok: true }),
           () => void v.samples.push({ at: sentAt - expiresAt, latencyMs: performance.now() - t0, ok: false }),

@@ -22,6 +22,7 @@ import type { TsChild } from './support/child.js';
 import { load } from './support/load.js';
 import type { LoadResult } from './support/load.js';
 import { int, ms, printTable } from './support/table.js';
+import { SEED_USER_ID } from '../packages/emulator/src/index.js';
 
 const quick = process.argv.includes('--quick');
 const onlyCpu = process.argv.includes('--cpu');
@@ -36,8 +37,6 @@ const seconds = quick ? 1 : 3;
 const warmupSeconds = quick ? 1 : 3;
 const connections = 20;
 const TARGET_RATIO = 0.95;
-// Basiq's sample user, which the emulator always has.
-const USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
 const frameworks = [
   { name: 'Express', main: 'examples/express/src/main.ts', baseline: 'express' },
@@ -45,7 +44,7 @@ const frameworks = [
   { name: 'NestJS', main: 'examples/nestjs/src/main.ts', baseline: 'nestjs' },
 ] as const;
 
-const urlOf = (child: TsChild) => `${child.ready[1]}/users/${USER_ID}`;
+const urlOf = (child: TsChild) => `${child.ready[1]}/users/${SEED_USER_ID}`;
 
 if (!onlyThroughput) {
   console.log(

@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { createApp } from '../../examples/express/src/app.js';
 import { createListener as fastifyListener } from '../../examples/fastify/src/app.js';
@@ -25,7 +25,6 @@ import { ensureBrowserBuilt } from './browser-build.js';
 import { chromiumSupport, launchChromium } from './chromium.js';
 import { startMain } from './start-main.js';
 
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 if (!chromiumSupport.available)
@@ -140,23 +139,23 @@ suite('browser demo: the examples in headless Chromium', () => {
     });
 
     await page.goto(appUrl);
-    await expect.poll(() => page.getByLabel('Demo user id').inputValue()).toBe(SEEDED_USER_ID);
-    await signIn(SEEDED_USER_ID);
+    await expect.poll(() => page.getByLabel('Demo user id').inputValue()).toBe(SEED_USER_ID);
+    await signIn(SEED_USER_ID);
     const answered = page.waitForResponse((res) => res.url().endsWith('/basiq/client-token'));
     await page.getByRole('button', { name: 'Connect your bank' }).click();
     const tokenAnswer = await answered;
     expect(tokenAnswer.status()).toBe(200);
-    expect(await tokenAnswer.request().headerValue('x-demo-user')).toBe(SEEDED_USER_ID);
+    expect(await tokenAnswer.request().headerValue('x-demo-user')).toBe(SEED_USER_ID);
 
     // The library goes straight to the Consent UI, with the token and a state it issued.
     await page.waitForURL(`${emulator.url}/consent/home?**`);
     const consentUrl = new URL(page.url());
     const token = consentUrl.searchParams.get('token') ?? '';
     const state = consentUrl.searchParams.get('state') ?? '';
-    expect(decodeJwt(token)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEEDED_USER_ID });
+    expect(decodeJwt(token)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEED_USER_ID });
     expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect([...consentUrl.searchParams.keys()]).toEqual(['token', 'state']);
-    expect(await page.getByTestId('consent-user').textContent()).toBe(SEEDED_USER_ID);
+    expect(await page.getByTestId('consent-user').textContent()).toBe(SEED_USER_ID);
 
     const shot = join(await mkdtemp(join(tmpdir(), 'consent-demo-')), 'demo.png');
     try {
@@ -176,7 +175,7 @@ suite('browser demo: the examples in headless Chromium', () => {
     const jobId = back.searchParams.get('jobIds') ?? '';
     await page.getByTestId('consent-finish').click();
     await page.waitForURL(`${appUrl}/**`);
-    expect(await page.locator('#who').textContent()).toBe(`Signed in as ${SEEDED_USER_ID}.`);
+    expect(await page.locator('#who').textContent()).toBe(`Signed in as ${SEED_USER_ID}.`);
     const job = page.locator('#job');
     await expect.poll(() => job.getAttribute('data-outcome'), { timeout: 10_000 }).toBe('success');
     expect(await job.textContent()).toBe(
@@ -192,7 +191,7 @@ suite('browser demo: the examples in headless Chromium', () => {
       expect(read.version).toBe('3.0');
       expect(decodeJwt((read.authorization ?? '').replace(/^Bearer /, ''))).toMatchObject({
         scope: 'CLIENT_ACCESS',
-        userId: SEEDED_USER_ID,
+        userId: SEED_USER_ID,
       });
     }
     expect(emulator.counters.requests['GET /jobs/{jobId}']).toBe(2);
@@ -220,10 +219,10 @@ suite('browser demo: the examples in headless Chromium', () => {
     it(`the same page on the ${example} example: connect, Consent page, back, job done`, async () => {
       const appUrl = await startApp({}, example);
       await page.goto(appUrl);
-      await signIn(SEEDED_USER_ID);
+      await signIn(SEED_USER_ID);
       await page.getByRole('button', { name: 'Connect your bank' }).click();
       await page.waitForURL(`${emulator.url}/consent/home?token=**`);
-      expect(await page.getByTestId('consent-user').textContent()).toBe(SEEDED_USER_ID);
+      expect(await page.getByTestId('consent-user').textContent()).toBe(SEED_USER_ID);
       await page.getByTestId('consent-finish').click();
       await page.waitForURL(`${appUrl}/**`);
       await expect.poll(() => page.locator('#job').getAttribute('data-outcome')).toBe('success');
@@ -234,7 +233,7 @@ suite('browser demo: the examples in headless Chromium', () => {
   it('refuses a redirect with a state it did not issue, and reads no job', async () => {
     const appUrl = await startApp();
     await page.goto(appUrl);
-    await signIn(SEEDED_USER_ID);
+    await signIn(SEED_USER_ID);
     await page.goto(`${appUrl}/?jobIds=5e9a0c4e-3a1f-4d8e-9b4e-2f0d7c1a6b11&state=forged-by-someone`);
     await expect
       .poll(() => page.locator('#result').textContent())
@@ -250,7 +249,7 @@ suite('browser demo: the examples in headless Chromium', () => {
   it('many clicks on Connect while the token is on its way: one request to the route', async () => {
     const appUrl = await startApp();
     await page.goto(appUrl);
-    await signIn(SEEDED_USER_ID);
+    await signIn(SEED_USER_ID);
     let asked = 0;
     page.on('request', (req) => {
       if (req.url().endsWith('/basiq/client-token')) asked += 1;
@@ -274,7 +273,7 @@ suite('browser demo: the examples in headless Chromium', () => {
     expect(await page.getByRole('link').count()).toBe(0);
 
     // Signing out again after a sign-in is the same as never having signed in.
-    await signIn(SEEDED_USER_ID);
+    await signIn(SEED_USER_ID);
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect(await connect()).toContain('(401 unauthenticated)');
     expect(emulator.counters.tokenCalls).toBe(0);
@@ -291,7 +290,7 @@ suite('browser demo: the examples in headless Chromium', () => {
       'That is not a valid user id (1 to 64 letters, digits or hyphens). (400 invalid_user_id)',
     );
 
-    await signIn(SEEDED_USER_ID);
+    await signIn(SEED_USER_ID);
     await page.getByRole('button', { name: 'Connect your bank' }).click();
     await page.waitForURL(`${emulator.url}/consent/home?**`);
     await page.goto(appUrl);
@@ -322,7 +321,7 @@ suite('browser demo: the examples in headless Chromium', () => {
     const appUrl = await startApp();
     emulator.injectFault({ path: '/token', status: 503, times: 10 });
     await page.goto(appUrl);
-    await signIn(SEEDED_USER_ID);
+    await signIn(SEED_USER_ID);
     expect(await connect()).toMatch(
       /^Basiq is unavailable right now\.( Try again in \d+ s\.)? \(503 basiq_unavailable\)$/,
     );
@@ -334,10 +333,10 @@ suite('browser demo: the examples in headless Chromium', () => {
     let exitCode: number | null = null;
     try {
       await page.goto(main.url);
-      await signIn(SEEDED_USER_ID);
+      await signIn(SEED_USER_ID);
       await page.getByRole('button', { name: 'Connect your bank' }).click();
       await page.waitForURL(`${main.emulatorUrl}/consent/home?token=**`);
-      expect(await page.getByTestId('consent-user').textContent()).toBe(SEEDED_USER_ID);
+      expect(await page.getByTestId('consent-user').textContent()).toBe(SEED_USER_ID);
       await page.getByTestId('consent-finish').click();
       await page.waitForURL(`${main.url}/**`);
       await expect

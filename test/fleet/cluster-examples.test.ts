@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { startMain } from '../conformance/support/example-contract.js';
 import type { MainProcess } from '../conformance/support/example-contract.js';
@@ -10,7 +10,6 @@ import type { RedisClusterHandle } from '../support/redis-cluster.js';
 noteRedisClusterSkip('Express example on Redis Cluster');
 
 const INSTANCES = 4;
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
 describe.skipIf(!redisClusterSupport.available)(
   `${INSTANCES} Express example processes with REDIS_CLUSTER_NODES`,
@@ -61,14 +60,14 @@ describe.skipIf(!redisClusterSupport.available)(
       const answers = await Promise.all(
         mains.flatMap((main) =>
           Array.from({ length: 10 }, () =>
-            fetch(`${main.url}/users/${SEEDED_USER_ID}`).then(async (res) => ({
+            fetch(`${main.url}/users/${SEED_USER_ID}`).then(async (res) => ({
               status: res.status,
               id: ((await res.json()) as { id?: string }).id,
             })),
           ),
         ),
       );
-      for (const a of answers) expect(a).toEqual({ status: 200, id: SEEDED_USER_ID });
+      for (const a of answers) expect(a).toEqual({ status: 200, id: SEED_USER_ID });
       expect(emulator.counters.serverTokens).toBe(1);
       expect(emulator.counters.tokenCalls).toBe(1);
       expect(await clusterKeyCount()).toBeGreaterThan(0);
@@ -81,7 +80,7 @@ describe.skipIf(!redisClusterSupport.available)(
           Array.from({ length: 3 }, () =>
             fetch(`${main.url}/basiq/client-token`, {
               method: 'POST',
-              headers: { 'x-demo-user': SEEDED_USER_ID },
+              headers: { 'x-demo-user': SEED_USER_ID },
             }).then(async (res) => ({
               status: res.status,
               body: (await res.json()) as { access_token?: string },

@@ -4,10 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { childEnv, describeRun, run } from './run.js';
 import type { RunResult } from './run.js';
 import { publishedPackages, repoRoot } from './tarballs.js';
+import { SEED_USER_ID } from '@basiq-token/emulator';
 import type { PublishedPackage, Tarballs } from './tarballs.js';
-
-/** The Basiq user the emulator seeds (the id of Basiq's own getUser sample). */
-export const SEED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
 /** One kind of consumer project: a template under consumers/<kind>/ and how to install and run it. */
 export interface ConsumerSpec {

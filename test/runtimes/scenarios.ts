@@ -10,13 +10,10 @@
  */
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { SLOTS, USER_HEADER } from './app/app.js';
 import type { RunningRuntime, RuntimeLauncher } from './support/runtime.js';
-
-/** The seeded emulator user. */
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
 /** One answer from the app, kept whole for the secret scan. */
 interface Answer {
@@ -108,25 +105,25 @@ export function runRuntimeSuite(launcher: RuntimeLauncher): void {
     it('sends the server token from c.var.basiq.fetch: one /token call for a burst, then none', async () => {
       const base = freshSlot();
       const burst = await Promise.all(
-        Array.from({ length: 10 }, () => call(`${base}/fetch/users/${SEEDED_USER_ID}`)),
+        Array.from({ length: 10 }, () => call(`${base}/fetch/users/${SEED_USER_ID}`)),
       );
       for (const answer of burst) {
         expect(answer.status, answer.text).toBe(200);
-        expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEEDED_USER_ID);
+        expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEED_USER_ID);
       }
       // The emulator answers GET /users only to a valid SERVER_ACCESS bearer: these 200s are the
       // runtime's client sending the token it fetched, once, for all ten.
       expect(emulator.counters.requests['GET /users/{userId}']).toBe(10);
       expect(emulator.counters.tokenCalls).toBe(1);
       expect(emulator.counters.serverTokens).toBe(1);
-      const again = await call(`${base}/fetch/users/${SEEDED_USER_ID}`);
+      const again = await call(`${base}/fetch/users/${SEED_USER_ID}`);
       expect(again.status).toBe(200);
       expect(emulator.counters.tokenCalls).toBe(1);
     });
 
     it('sends the server token from c.var.basiq.api (the typed client)', async () => {
       const base = freshSlot();
-      const answer = await call(`${base}/api/users/${SEEDED_USER_ID}/accounts`);
+      const answer = await call(`${base}/api/users/${SEED_USER_ID}/accounts`);
       expect(answer.status, answer.text).toBe(200);
       const accounts = (JSON.parse(answer.text) as { data: Array<{ id: string }> }).data;
       expect(accounts.length).toBeGreaterThan(0);
@@ -136,9 +133,9 @@ export function runRuntimeSuite(launcher: RuntimeLauncher): void {
 
     it('sends the server token from c.var.basiq.http (axios); a Basiq refusal answers 502', async () => {
       const base = freshSlot();
-      const answer = await call(`${base}/http/users/${SEEDED_USER_ID}`);
+      const answer = await call(`${base}/http/users/${SEED_USER_ID}`);
       expect(answer.status, answer.text).toBe(200);
-      expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEEDED_USER_ID);
+      expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEED_USER_ID);
       expect(emulator.counters.requests['GET /users/{userId}']).toBe(1);
       expect(emulator.counters.serverTokens).toBe(1);
       // Basiq's 404 for an unknown user, thrown by axios as a BasiqApiError: answered by the
@@ -153,18 +150,18 @@ export function runRuntimeSuite(launcher: RuntimeLauncher): void {
     for (const as of ['expired', 'invalid'] as const) {
       it(`refreshes and replays once when Basiq refuses the server token early (${as})`, async () => {
         const base = freshSlot();
-        expect((await call(`${base}/fetch/users/${SEEDED_USER_ID}`)).status).toBe(200);
+        expect((await call(`${base}/fetch/users/${SEED_USER_ID}`)).status).toBe(200);
         expect(emulator.counters.tokenCalls).toBe(1);
         // Basiq refuses the token before its expiry: 403 "Token has expired" or 401 invalid-authorization-token.
         emulator.revokeAll(as);
-        const replayed = await call(`${base}/fetch/users/${SEEDED_USER_ID}`);
+        const replayed = await call(`${base}/fetch/users/${SEED_USER_ID}`);
         expect(replayed.status, `after revocation as ${as}: ${replayed.text}`).toBe(200);
-        expect((JSON.parse(replayed.text) as { id: string }).id).toBe(SEEDED_USER_ID);
+        expect((JSON.parse(replayed.text) as { id: string }).id).toBe(SEED_USER_ID);
         // One refresh, and the refused request sent once more: twice in all after the first.
         expect(emulator.counters.tokenCalls).toBe(2);
         expect(emulator.counters.requests['GET /users/{userId}']).toBe(3);
         // The next call goes out with the new token at once.
-        const next = await call(`${base}/api/users/${SEEDED_USER_ID}/accounts`);
+        const next = await call(`${base}/api/users/${SEED_USER_ID}/accounts`);
         expect(next.status, next.text).toBe(200);
         expect(emulator.counters.requests['GET /users/{userId}/accounts']).toBe(1);
         expect(emulator.counters.tokenCalls).toBe(2);
@@ -174,13 +171,13 @@ export function runRuntimeSuite(launcher: RuntimeLauncher): void {
     it('answers an app route whose server token cannot be had with core’s error answer (503)', async () => {
       const base = freshSlot();
       emulator.injectFault({ path: '/token', status: 503, times: 10 });
-      expectErrorAnswer(await call(`${base}/fetch/users/${SEEDED_USER_ID}`), 503, 'basiq_unavailable');
+      expectErrorAnswer(await call(`${base}/fetch/users/${SEED_USER_ID}`), 503, 'basiq_unavailable');
       expect(emulator.counters.requests['GET /users/{userId}'] ?? 0).toBe(0);
     });
 
     it('client-token route: 200 with a CLIENT_ACCESS token for the resolved user, no-store', async () => {
       const base = freshSlot();
-      const answer = await postClientToken(base, { [USER_HEADER]: SEEDED_USER_ID });
+      const answer = await postClientToken(base, { [USER_HEADER]: SEED_USER_ID });
       expect(answer.status, answer.text).toBe(200);
       expect(answer.headers.get('cache-control')).toBe('no-store');
       expect(answer.headers.get('content-type') ?? '').toMatch(/^application\/json/);
@@ -190,10 +187,10 @@ export function runRuntimeSuite(launcher: RuntimeLauncher): void {
       expect(body.expires_in).toBeGreaterThan(0);
       const claims = decodeJwt(body.access_token as string);
       expect(claims.scope).toBe('CLIENT_ACCESS');
-      expect(claims.userId).toBe(SEEDED_USER_ID);
+      expect(claims.userId).toBe(SEED_USER_ID);
       expect(emulator.counters.clientTokens).toBe(1);
       // Reused for the same user while it has life left.
-      const again = await postClientToken(base, { [USER_HEADER]: SEEDED_USER_ID });
+      const again = await postClientToken(base, { [USER_HEADER]: SEED_USER_ID });
       expect((JSON.parse(again.text) as { access_token: string }).access_token).toBe(body.access_token);
       expect(emulator.counters.clientTokens).toBe(1);
     });

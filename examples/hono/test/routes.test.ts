@@ -4,12 +4,11 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import type { RequestListener } from 'node:http';
 import { createListener } from '../src/app.js';
 
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 const UNKNOWN_USER_ID = '00000000-0000-4000-8000-000000000000';
 const silent = { warn: () => undefined, error: () => undefined };
 
@@ -39,8 +38,8 @@ describe('hono example: routes beyond the shared contract', () => {
   });
 
   it("GET /users/:userId/accounts relays Basiq's accounts, and its 404 for an unknown user", async () => {
-    const res = await request(app).get(`/users/${SEEDED_USER_ID}/accounts`).expect(200);
-    const direct = await fetch(`${emulator.url}/users/${SEEDED_USER_ID}/accounts`, {
+    const res = await request(app).get(`/users/${SEED_USER_ID}/accounts`).expect(200);
+    const direct = await fetch(`${emulator.url}/users/${SEED_USER_ID}/accounts`, {
       headers: { authorization: `Bearer ${await client.getServerToken()}` },
     });
     expect(res.body).toEqual(await direct.json());

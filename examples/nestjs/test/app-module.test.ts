@@ -3,14 +3,12 @@ import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { loadDemoEnv } from '@basiq-token/example-shared';
 import { BasiqService } from '@basiq-token/nestjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../src/app.module.js';
-
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
 describe('nestjs example: AppModule in a Nest testing module', () => {
   let emulator: BasiqEmulator;
@@ -52,14 +50,14 @@ describe('nestjs example: AppModule in a Nest testing module', () => {
 
     const res = await request(nest.getHttpServer())
       .post('/basiq/client-token')
-      .set('x-demo-user', SEEDED_USER_ID)
+      .set('x-demo-user', SEED_USER_ID)
       .expect(200);
     expect(decodeJwt(res.body.access_token as string)).toMatchObject({
       scope: 'CLIENT_ACCESS',
-      userId: SEEDED_USER_ID,
+      userId: SEED_USER_ID,
     });
-    const user = await request(nest.getHttpServer()).get(`/users/${SEEDED_USER_ID}`).expect(200);
-    expect(user.body.id).toBe(SEEDED_USER_ID);
+    const user = await request(nest.getHttpServer()).get(`/users/${SEED_USER_ID}`).expect(200);
+    expect(user.body.id).toBe(SEED_USER_ID);
   });
 
   it('closes the Basiq client it created when the app closes', async () => {

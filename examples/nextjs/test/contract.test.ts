@@ -5,7 +5,7 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqClient } from '@basiq-token/core';
 import { runExampleContract } from '../../../test/conformance/support/example-contract.js';
 import { ensureNextBuild } from '../../../test/support/next-build.js';
@@ -47,8 +47,6 @@ runExampleContract('nextjs', {
   main: 'examples/nextjs/start.mjs',
 });
 
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
-
 describe('nextjs example: its own routes', () => {
   it("GET /api/client-token answers the demo user's token as a bare JSON string, 401 JSON without a user", async () => {
     const emulator = await startEmulator();
@@ -56,17 +54,17 @@ describe('nextjs example: its own routes', () => {
     try {
       (globalThis as { [HANDOFF]?: unknown })[HANDOFF] = { client };
       const app = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
-      const res = await request(app).get('/api/client-token').set('x-demo-user', SEEDED_USER_ID).expect(200);
+      const res = await request(app).get('/api/client-token').set('x-demo-user', SEED_USER_ID).expect(200);
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       const token = JSON.parse(res.text) as unknown;
       expect(typeof token).toBe('string');
-      expect(decodeJwt(token as string)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEEDED_USER_ID });
+      expect(decodeJwt(token as string)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEED_USER_ID });
 
       const anonymous = await request(app).get('/api/client-token').expect(401);
       expect(anonymous.body.error.code).toBe('unauthenticated');
       // The starter kit's ?userId= is not a sign-in.
-      await request(app).get(`/api/client-token?userId=${SEEDED_USER_ID}`).expect(401);
+      await request(app).get(`/api/client-token?userId=${SEED_USER_ID}`).expect(401);
 
       const wrongMethod = await request(app).get('/basiq/client-token').expect(405);
       expect(wrongMethod.headers.allow).toBe('POST');

@@ -1,5 +1,5 @@
 import type { BasiqOptions, TokenStore } from '@basiq-token/core';
-import { startEmulator, type BasiqEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator, type BasiqEmulator } from '@basiq-token/emulator';
 import { createRedisStore } from '@basiq-token/redis';
 import { Cluster, Redis } from 'ioredis';
 
@@ -59,7 +59,7 @@ export async function loadDemoEnv(
     apiKey = emulator.apiKey;
     baseUrl = emulator.url;
     log(`BASIQ_API_KEY is not set: using the local Basiq emulator at ${emulator.url}`);
-    log(`Demo user id: 8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5 (send it as the ${DEMO_USER_HEADER} header)`);
+    log(`Demo user id: ${SEED_USER_ID} (send it as the ${DEMO_USER_HEADER} header)`);
   }
   let redis: Redis | Cluster | undefined;
   let store: TokenStore | undefined;

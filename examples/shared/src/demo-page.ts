@@ -4,10 +4,11 @@
  * job's id and watches the job finish. Its script uses `@basiq-token/browser`, served by the
  * example at `/basiq-browser.js`; no build step and no external assets.
  */
+import { SEED_USER_ID } from '@basiq-token/emulator';
 import { BASIQ_BROWSER_SCRIPT_PATH } from './browser-bundle.js';
 
 /** The user the Basiq emulator seeds (Basiq's own getUser sample), prefilled on the page. */
-export const SEEDED_DEMO_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+export const SEEDED_DEMO_USER_ID = SEED_USER_ID;
 
 /**
  * The page's Content-Security-Policy: its only scripts are the same-origin `/demo.js` and

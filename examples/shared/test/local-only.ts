@@ -14,13 +14,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { startMain } from '../../../test/conformance/support/example-contract.js';
 import type { MainProcess } from '../../../test/conformance/support/example-contract.js';
 import { REPO_ROOT, tsxChildEnv } from '../../../test/support/tsx-env.js';
-
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
 /** One example app to check. */
 export interface LocalOnlyExample {
@@ -91,9 +89,9 @@ const ROUTES: ReadonlyArray<{
   body?: string;
 }> = [
   { method: 'GET', path: '/healthz' },
-  { method: 'GET', path: `/users/${SEEDED_USER_ID}` },
+  { method: 'GET', path: `/users/${SEED_USER_ID}` },
   { method: 'POST', path: '/users', body: JSON.stringify({ email: 'rebind@example.com' }) },
-  { method: 'POST', path: '/basiq/client-token', headers: { 'x-demo-user': SEEDED_USER_ID } },
+  { method: 'POST', path: '/basiq/client-token', headers: { 'x-demo-user': SEED_USER_ID } },
   { method: 'GET', path: '/no-such-route' },
 ];
 
@@ -129,10 +127,10 @@ export function runLocalOnlyChecks(name: string, example: LocalOnlyExample): voi
         expect((await send(port, host, 'GET', '/healthz')).status, host).toBe(200);
       }
       const token = await send(port, `localhost:${port}`, 'POST', '/basiq/client-token', {
-        'x-demo-user': SEEDED_USER_ID,
+        'x-demo-user': SEED_USER_ID,
       });
       expect(token.status).toBe(200);
-      const user = await send(port, `127.0.0.1:${port}`, 'GET', `/users/${SEEDED_USER_ID}`);
+      const user = await send(port, `127.0.0.1:${port}`, 'GET', `/users/${SEED_USER_ID}`);
       expect(user.status).toBe(200);
     });
 
@@ -172,7 +170,7 @@ export function runLocalOnlyChecks(name: string, example: LocalOnlyExample): voi
       expect((await send(Number(port), `localhost:${port}`, 'GET', '/healthz')).status).toBe(200);
       expectMisdirected(
         await send(Number(port), `rebind.attacker.example:${port}`, 'POST', '/basiq/client-token', {
-          'x-demo-user': SEEDED_USER_ID,
+          'x-demo-user': SEED_USER_ID,
         }),
         'POST /basiq/client-token from a rebound name',
       );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BasiqConfigError, BasiqError } from '@basiq-token/core';
 import { RecordingStore, useEngineHarness } from './support/engine.js';
+import { SEED_USER_ID } from '@basiq-token/emulator';
 
 const LIFETIME_SEC = 3600;
 const { h, clock } = useEngineHarness({ tokenLifetimeSec: LIFETIME_SEC, manualClock: true });
@@ -121,7 +122,7 @@ describe('client.warmUp()', () => {
     expect(health).toEqual(client.health());
     expect(health).toMatchObject({ ready: true, serverToken: { phase: 'fresh' } });
     expect(h.emulator.counters.tokenCalls).toBe(1);
-    await client.fetch('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
+    await client.fetch(`/users/${SEED_USER_ID}`);
     expect(h.emulator.counters.tokenCalls).toBe(1);
   });
 

@@ -5,6 +5,7 @@ import { basiqAxios } from '@basiq-token/core/axios';
 import { createSafeLogger } from '../src/logger.js';
 import { Redactor, describeError } from '../src/secrets.js';
 import { eventually, ManualClock, RecordingStore, useEngineHarness } from './support/engine.js';
+import { SEED_USER_ID } from '@basiq-token/emulator';
 
 const { h } = useEngineHarness({ tokenLifetimeSec: 60, scan: false });
 
@@ -25,13 +26,13 @@ describe('secrets stay out of everything the library makes', () => {
     const token = await client.getServerToken();
     await client.getClientToken('user-a');
     // A data call through both HTTP clients, one of them failing with a Basiq error body.
-    await basiqAxios(client).get('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
+    await basiqAxios(client).get(`/users/${SEED_USER_ID}`);
     await h.failure(basiqAxios(client).get('/users/does-not-exist'));
     const viaFetch = await client.fetch('/users/does-not-exist');
     await viaFetch.arrayBuffer();
     // An expired token, replayed.
     h.emulator.revoke(token);
-    await basiqAxios(client).get('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
+    await basiqAxios(client).get(`/users/${SEED_USER_ID}`);
     // Budget spent (limit 7, 6 for clients; 5 calls so far).
     await client.getClientToken('user-c');
     await h.failure(client.getClientToken('user-d'));

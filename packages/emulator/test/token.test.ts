@@ -2,10 +2,11 @@ import { connect } from 'node:net';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type BasiqEmulator,
   DEFAULT_RATE_LIMIT,
   DEFAULT_RATE_WINDOW_MS,
+  SEED_USER_ID,
   startEmulator,
-  type BasiqEmulator,
 } from '../src/index.js';
 import {
   UUID,
@@ -321,7 +322,7 @@ describe('clock injection', () => {
       const claims = decodeJwt(token);
       expect(claims.iat).toBe(Math.floor(clock.now() / 1000));
       expect(claims.exp).toBe(claims.iat! + 60);
-      const id = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+      const id = SEED_USER_ID;
       clock.advance(59_000);
       expect((await getUser(emu, id, token)).status).toBe(200);
       clock.advance(1_000);

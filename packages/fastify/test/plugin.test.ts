@@ -5,11 +5,9 @@ import { BasiqConfigError, BasiqError, createBasiqClient } from '@basiq-token/co
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { basiqRequestContext } from '@basiq-token/core/axios';
 import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { basiqErrorHandler, basiqFastify } from '@basiq-token/fastify';
-
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 
 describe('@basiq-token/fastify', () => {
   let emulator: BasiqEmulator;
@@ -54,9 +52,9 @@ describe('@basiq-token/fastify', () => {
     await app.register(basiqFastify, { client });
     userRoute(app, seen);
     for (let i = 0; i < 2; i++) {
-      const res = await app.inject(`/users/${SEEDED_USER_ID}`);
+      const res = await app.inject(`/users/${SEED_USER_ID}`);
       expect(res.statusCode).toBe(200);
-      expect(res.json<{ id: string }>().id).toBe(SEEDED_USER_ID);
+      expect(res.json<{ id: string }>().id).toBe(SEED_USER_ID);
     }
     expect(seen).toEqual([basiqRequestContext(client), basiqRequestContext(client)]);
     expect(seen[0]).toBe(seen[1]);
@@ -77,7 +75,7 @@ describe('@basiq-token/fastify', () => {
         async (scope) => {
           await scope.register(basiqFastify, {
             client: clients[name],
-            clientTokenRoute: { resolveUserId: () => SEEDED_USER_ID },
+            clientTokenRoute: { resolveUserId: () => SEED_USER_ID },
           });
           userRoute(scope, seen[name]);
         },
@@ -86,8 +84,8 @@ describe('@basiq-token/fastify', () => {
     }
     app.get('/outside', async (request) => ({ basiq: request.basiq ?? null }));
 
-    expect((await app.inject(`/a/users/${SEEDED_USER_ID}`)).statusCode).toBe(200);
-    expect((await app.inject(`/b/users/${SEEDED_USER_ID}`)).statusCode).toBe(200);
+    expect((await app.inject(`/a/users/${SEED_USER_ID}`)).statusCode).toBe(200);
+    expect((await app.inject(`/b/users/${SEED_USER_ID}`)).statusCode).toBe(200);
     expect(seen.a).toEqual([basiqRequestContext(clients.a)]);
     expect(seen.b).toEqual([basiqRequestContext(clients.b)]);
     expect(emulator.counters.requests['GET /users/{userId}']).toBe(1);
@@ -120,8 +118,8 @@ describe('@basiq-token/fastify', () => {
       { prefix: '/inner' },
     );
     userRoute(app, seen);
-    await app.inject(`/inner/users/${SEEDED_USER_ID}`);
-    await app.inject(`/users/${SEEDED_USER_ID}`);
+    await app.inject(`/inner/users/${SEED_USER_ID}`);
+    await app.inject(`/users/${SEED_USER_ID}`);
     expect(seen).toEqual([basiqRequestContext(inner), basiqRequestContext(outer)]);
   });
 
@@ -201,7 +199,7 @@ describe('@basiq-token/fastify', () => {
       const ok = await app.inject({
         method: 'POST',
         url: '/basiq/client-token',
-        headers: { 'x-user': SEEDED_USER_ID },
+        headers: { 'x-user': SEED_USER_ID },
       });
       expect(ok.statusCode).toBe(200);
       expect(ok.headers['cache-control']).toBe('no-store');
@@ -241,7 +239,7 @@ describe('@basiq-token/fastify', () => {
       const res = await app.inject({
         method: 'GET',
         url: '/api/client-token',
-        headers: { 'x-user': SEEDED_USER_ID },
+        headers: { 'x-user': SEED_USER_ID },
       });
       expect(res.statusCode).toBe(200);
       const token = res.json<unknown>();
@@ -264,7 +262,7 @@ describe('@basiq-token/fastify', () => {
       const app = newApp();
       app.decorateRequest('user', null);
       app.addHook('preHandler', async (request) => {
-        (request as FastifyRequest & { user: unknown }).user = { basiqUserId: SEEDED_USER_ID };
+        (request as FastifyRequest & { user: unknown }).user = { basiqUserId: SEED_USER_ID };
       });
       await app.register(basiqFastify, {
         client: newClient(),

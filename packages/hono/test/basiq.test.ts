@@ -7,12 +7,11 @@ import { BasiqApiError, BasiqConfigError, BasiqError, createBasiqClient } from '
 import type { BasiqClient } from '@basiq-token/core';
 import { basiqRequestContext } from '@basiq-token/core/axios';
 import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { basiq, basiqErrorHandler, clientTokenRoute } from '@basiq-token/hono';
 import type { BasiqEnv, BasiqVariables } from '@basiq-token/hono';
 
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 // Creating a client contacts nothing: tests that never reach Basiq point at a closed port.
 const OFFLINE = { apiKey: 'test-key', baseUrl: 'http://127.0.0.1:9', logger: false as const };
 
@@ -48,7 +47,7 @@ describe('@basiq-token/hono', () => {
     app.use('/api/*', mw);
     app.get('/api/user', async (c) => {
       seen.push(c.var.basiq, c.get('basiq'));
-      return c.json((await c.var.basiq.http.get(`/users/${SEEDED_USER_ID}`)).data);
+      return c.json((await c.var.basiq.http.get(`/users/${SEED_USER_ID}`)).data);
     });
     app.get('/other', (c) => {
       seen.push(c.var.basiq);
@@ -56,7 +55,7 @@ describe('@basiq-token/hono', () => {
     });
     const res = await app.request('/api/user');
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+    expect(((await res.json()) as { id: string }).id).toBe(SEED_USER_ID);
     await app.request('/api/user');
     expect((await app.request('/other')).status).toBe(200);
     expect(seen[0]).toBe(basiqRequestContext(client));
@@ -115,8 +114,8 @@ describe('@basiq-token/hono', () => {
     expect(mw.client).toBeUndefined();
     const app = new Hono<BasiqEnv>();
     app.use(mw);
-    app.get('/user', async (c) => c.json((await c.var.basiq.http.get(`/users/${SEEDED_USER_ID}`)).data));
-    app.post('/token', mw.clientTokenRoute({ resolveUserId: () => SEEDED_USER_ID }));
+    app.get('/user', async (c) => c.json((await c.var.basiq.http.get(`/users/${SEED_USER_ID}`)).data));
+    app.post('/token', mw.clientTokenRoute({ resolveUserId: () => SEED_USER_ID }));
     // What a Worker's bindings hold; app.request's third argument is Hono's `c.env`.
     const bindings = { BASIQ_API_KEY: emulator.apiKey, BASIQ_API_URL: emulator.url };
     for (let i = 0; i < 3; i++) expect((await app.request('/user', {}, bindings)).status).toBe(200);
@@ -136,7 +135,7 @@ describe('@basiq-token/hono', () => {
     });
     const app = new Hono<BasiqEnv>();
     app.use('/api/*', mw);
-    app.post('/basiq/client-token', mw.clientTokenRoute({ resolveUserId: () => SEEDED_USER_ID }));
+    app.post('/basiq/client-token', mw.clientTokenRoute({ resolveUserId: () => SEED_USER_ID }));
     app.get('/api/token', async (c) => c.text(typeof (await c.var.basiq.getServerToken())));
     expect((await app.request('/basiq/client-token', { method: 'POST' })).status).toBe(200);
     expect(await (await app.request('/api/token')).text()).toBe('string');
@@ -172,7 +171,7 @@ describe('@basiq-token/hono', () => {
       app.post('/basiq/client-token', mw.clientTokenRoute({ resolveUserId: (c) => c.req.header('x-user') }));
       const ok = await app.request('/basiq/client-token', {
         method: 'POST',
-        headers: { 'x-user': SEEDED_USER_ID },
+        headers: { 'x-user': SEED_USER_ID },
       });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('cache-control')).toBe('no-store');
@@ -189,7 +188,7 @@ describe('@basiq-token/hono', () => {
       const app = new Hono<{ Variables: BasiqVariables & { session: { userId: string } } }>();
       app.use(mw);
       app.use(async (c, next) => {
-        c.set('session', { userId: SEEDED_USER_ID });
+        c.set('session', { userId: SEED_USER_ID });
         await next();
       });
       const seen: unknown[] = [];
@@ -212,7 +211,7 @@ describe('@basiq-token/hono', () => {
       const mw = basiq(newClient());
       const app = new Hono<BasiqEnv>();
       app.use(mw);
-      app.use(mw.clientTokenRoute({ resolveUserId: () => SEEDED_USER_ID, path: '/basiq/client-token' }));
+      app.use(mw.clientTokenRoute({ resolveUserId: () => SEED_USER_ID, path: '/basiq/client-token' }));
       app.get('/other', (c) => c.text('other'));
       expect((await app.request('/basiq/client-token', { method: 'POST' })).status).toBe(200);
       expect(await (await app.request('/other')).text()).toBe('other');
@@ -227,7 +226,7 @@ describe('@basiq-token/hono', () => {
       app.use(mw);
       app.all(
         '/api/client-token',
-        mw.clientTokenRoute({ resolveUserId: () => SEEDED_USER_ID, methods: ['GET'], body: 'token' }),
+        mw.clientTokenRoute({ resolveUserId: () => SEED_USER_ID, methods: ['GET'], body: 'token' }),
       );
       const res = await app.request('/api/client-token');
       expect(res.status).toBe(200);
@@ -261,7 +260,7 @@ describe('@basiq-token/hono', () => {
 
     it('the standalone clientTokenRoute takes a client', async () => {
       const app = new Hono();
-      app.post('/t', clientTokenRoute(newClient(), { resolveUserId: () => SEEDED_USER_ID }));
+      app.post('/t', clientTokenRoute(newClient(), { resolveUserId: () => SEED_USER_ID }));
       expect((await app.request('/t', { method: 'POST' })).status).toBe(200);
     });
   });

@@ -8,7 +8,7 @@ import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
-export const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+export { SEED_USER_ID as SEEDED_USER_ID } from '@basiq-token/emulator';
 
 export type Platform = 'express' | 'fastify';
 

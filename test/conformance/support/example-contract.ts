@@ -13,14 +13,13 @@ import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
-import { SEED_ACCOUNT_IDS, startEmulator } from '@basiq-token/emulator';
+import { SEED_ACCOUNT_IDS, SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import { Redis } from 'ioredis';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { noteRedisSkip, redisSupport, startRedisServer } from '../../support/redis-server.js';
 import type { RedisServerHandle } from '../../support/redis-server.js';
 import { REPO_ROOT, tsxChildEnv } from '../../support/tsx-env.js';
 
-const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
 const UNKNOWN_USER_ID = '00000000-0000-4000-8000-000000000000';
 /** Shaped like a Basiq key (base64 of two UUIDs), but not the emulator's. */
 const WRONG_API_KEY = Buffer.from(
@@ -128,15 +127,12 @@ export function runExampleContract(name: string, example: ExampleUnderTest): voi
     });
 
     it('POST /basiq/client-token gives the demo user a CLIENT_ACCESS token', async () => {
-      const res = await request(app)
-        .post('/basiq/client-token')
-        .set('x-demo-user', SEEDED_USER_ID)
-        .expect(200);
+      const res = await request(app).post('/basiq/client-token').set('x-demo-user', SEED_USER_ID).expect(200);
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body.token_type).toBe('Bearer');
       const claims = decodeJwt(res.body.access_token as string);
       expect(claims.scope).toBe('CLIENT_ACCESS');
-      expect(claims.userId).toBe(SEEDED_USER_ID);
+      expect(claims.userId).toBe(SEED_USER_ID);
       expectNoSecret(JSON.stringify(res.headers));
     });
 
@@ -152,8 +148,8 @@ export function runExampleContract(name: string, example: ExampleUnderTest): voi
     });
 
     it('GET /users/:userId relays the user from Basiq', async () => {
-      const res = await request(app).get(`/users/${SEEDED_USER_ID}`).expect(200);
-      expect(res.body).toMatchObject({ type: 'user', id: SEEDED_USER_ID, email: 'gavin@hooli.com' });
+      const res = await request(app).get(`/users/${SEED_USER_ID}`).expect(200);
+      expect(res.body).toMatchObject({ type: 'user', id: SEED_USER_ID, email: 'gavin@hooli.com' });
       expect(emulator.counters.requests['GET /users/{userId}']).toBe(1);
       expect(emulator.counters.serverTokens).toBe(1);
       expectNoSecret(res.text);
@@ -171,12 +167,12 @@ export function runExampleContract(name: string, example: ExampleUnderTest): voi
     });
 
     it("GET /users/:userId/accounts relays the seeded user's accounts from Basiq, as Basiq sent them", async () => {
-      const res = await request(app).get(`/users/${SEEDED_USER_ID}/accounts`).expect(200);
+      const res = await request(app).get(`/users/${SEED_USER_ID}/accounts`).expect(200);
       expect(emulator.counters.requests['GET /users/{userId}/accounts']).toBe(1);
       expect(emulator.counters.serverTokens).toBe(1);
       expect(res.body.type).toBe('list');
       expect(res.body.data.map((account: { id: string }) => account.id)).toEqual([...SEED_ACCOUNT_IDS]);
-      const direct = await fetch(`${emulator.url}/users/${SEEDED_USER_ID}/accounts`, {
+      const direct = await fetch(`${emulator.url}/users/${SEED_USER_ID}/accounts`, {
         headers: { authorization: `Bearer ${await client.getServerToken()}` },
       });
       expect(res.body).toEqual(await direct.json());
@@ -212,7 +208,7 @@ export function runExampleContract(name: string, example: ExampleUnderTest): voi
 
     it('answers 503 JSON when Basiq cannot give a token', async () => {
       emulator.injectFault({ path: '/token', status: 503, times: 10 });
-      const res = await request(app).get(`/users/${SEEDED_USER_ID}`).expect(503);
+      const res = await request(app).get(`/users/${SEED_USER_ID}`).expect(503);
       expect(res.body.error.code).toBe('basiq_unavailable');
       expectNoSecret(res.text);
     });
@@ -363,15 +359,15 @@ async function exerciseContract(main: MainProcess): Promise<string[]> {
   expect(((await ready.json()) as { basiq: { ready: boolean } }).basiq.ready).toBe(true);
   const token = await fetch(`${url}/basiq/client-token`, {
     method: 'POST',
-    headers: { 'x-demo-user': SEEDED_USER_ID },
+    headers: { 'x-demo-user': SEED_USER_ID },
   });
   expect(token.status).toBe(200);
   const clientToken = ((await token.json()) as { access_token: string }).access_token;
-  expect(decodeJwt(clientToken).userId).toBe(SEEDED_USER_ID);
-  const user = await fetch(`${url}/users/${SEEDED_USER_ID}`);
+  expect(decodeJwt(clientToken).userId).toBe(SEED_USER_ID);
+  const user = await fetch(`${url}/users/${SEED_USER_ID}`);
   expect(user.status).toBe(200);
-  expect(((await user.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
-  const accounts = await fetch(`${url}/users/${SEEDED_USER_ID}/accounts`);
+  expect(((await user.json()) as { id: string }).id).toBe(SEED_USER_ID);
+  const accounts = await fetch(`${url}/users/${SEED_USER_ID}/accounts`);
   expect(accounts.status).toBe(200);
   expect(((await accounts.json()) as { data: unknown[] }).data).toHaveLength(SEED_ACCOUNT_IDS.length);
   const created = await fetch(`${url}/users`, {

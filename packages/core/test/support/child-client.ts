@@ -2,6 +2,7 @@
 // emulator, then lets go. The test asserts that the process exits on its own, without process.exit().
 import { createBasiqClient } from '../../src/index.js';
 import { basiqAxios } from '../../src/axios.js';
+import { SEED_USER_ID } from '@basiq-token/emulator';
 
 const mode = process.env.CHILD_MODE ?? 'close';
 const client = createBasiqClient({
@@ -14,8 +15,8 @@ const client = createBasiqClient({
 
 await client.getServerToken();
 await client.getClientToken('child-user');
-const viaAxios = await basiqAxios(client).get('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
-const viaFetch = await client.fetch('/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5');
+const viaAxios = await basiqAxios(client).get(`/users/${SEED_USER_ID}`);
+const viaFetch = await client.fetch(`/users/${SEED_USER_ID}`);
 await viaFetch.arrayBuffer();
 if (mode === 'close') await client.close();
 console.log(`done ${viaAxios.status} ${viaFetch.status}`);
