@@ -35,7 +35,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeJwt } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it as test } from 'vitest';
 import { BasiqApiError, BasiqError, createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { startEmulator } from '@basiq-token/emulator';
@@ -51,6 +51,11 @@ export interface DriverStartOptions {
   prefix?: string;
   /** To be called by the framework's own error handling with each error that reached it. */
   onError: (error: unknown) => void;
+  /**
+   * The options `client` was created with, for an app that cannot share the test's objects and
+   * builds its own client from them (Next's Edge runtime runs routes in a separate sandbox).
+   */
+  options?: BasiqOptions;
 }
 
 /** An app a driver started. */
@@ -75,6 +80,11 @@ export interface ConformanceHooks {
   clientOptions?: Partial<BasiqOptions>;
   /** Called with the emulator once it is started (to read its key and issued tokens later). */
   onEmulator?(emulator: BasiqEmulator): void;
+  /**
+   * Scenarios this variant cannot run, by title, each with the reason printed (the Edge runtime
+   * cannot hand the test its error objects, so identity checks on them cannot apply).
+   */
+  skip?: Readonly<Record<string, string>>;
 }
 
 /** The seeded emulator user. */
@@ -145,17 +155,28 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       emulator.resetCounters();
     });
 
-    function newClient(overrides: Partial<BasiqOptions> = {}): BasiqClient {
-      const client = createBasiqClient({
+    function clientOptions(overrides: Partial<BasiqOptions> = {}): BasiqOptions {
+      return {
         apiKey: emulator.apiKey,
         baseUrl: emulator.url,
         logger: false,
         retry: { retries: 2, minDelayMs: 5, maxDelayMs: 20 },
         ...hooks.clientOptions,
         ...overrides,
-      });
+      };
+    }
+
+    function newClient(options: BasiqOptions): BasiqClient {
+      const client = createBasiqClient(options);
       cleanups.push(() => client.close());
       return client;
+    }
+
+    function it(title: string, scenario: () => Promise<void>, timeout?: number): void {
+      const reason = hooks.skip?.[title];
+      if (reason === undefined) return test(title, scenario, timeout);
+      console.info(`[conformance] ${name}: skipped "${title}": ${reason}`);
+      test.skip(`${title} (skipped: ${reason})`, scenario);
     }
 
     interface Started extends RunningApp {
@@ -164,10 +185,12 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
     }
 
     async function startApp(overrides: Partial<BasiqOptions> = {}, prefix?: string): Promise<Started> {
-      const client = newClient(overrides);
+      const options = clientOptions(overrides);
+      const client = newClient(options);
       const errors: unknown[] = [];
       const app = await driver.start({
         client,
+        options,
         resolveUserId,
         ...(prefix !== undefined ? { prefix } : {}),
         onError: (error) => errors.push(error),
