@@ -1,7 +1,11 @@
 import { isLoopbackHost } from './loopback.js';
 import type { ClientToken } from './types.js';
 
-/** The Consent UI's actions; none at all means "create a consent". */
+/**
+ * The Consent UI's actions; none at all means "create a consent". The browser package and the
+ * emulator keep their own copies (neither depends on core); test/basiq-constants.test.ts checks
+ * that all three agree.
+ */
 export const CONSENT_ACTIONS = ['connect', 'manage', 'extend', 'update', 'reauthorise'] as const;
 
 /** Options of {@link buildConsentUrl}. */

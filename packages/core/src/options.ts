@@ -3,7 +3,7 @@ import { isLoopbackHost } from './loopback.js';
 import type { TokenStore } from './store.js';
 import type { Clock, FetchLike, Logger } from './types.js';
 
-/** Basiq's production API. */
+/** Basiq's production API (the browser package's default too: test/basiq-constants.test.ts). */
 export const DEFAULT_BASE_URL = 'https://au-api.basiq.io';
 /** The `basiq-version` sent to `/token` unless told otherwise. */
 export const DEFAULT_BASIQ_VERSION = '3.0';

@@ -1,4 +1,7 @@
-/** The Consent UI's actions (FACTS.md); no action at all means "create a consent". */
+/**
+ * The Consent UI's actions; no action at all means "create a consent". The same list as core's
+ * and the browser package's (test/basiq-constants.test.ts checks it).
+ */
 export const CONSENT_ACTIONS = ['connect', 'manage', 'extend', 'update', 'reauthorise'] as const;
 
 export function escapeHtml(text: string): string {
