@@ -1,6 +1,7 @@
 // `@basiq-token/core/adapter`: what framework adapters are built from, apart from what
 // applications use (the root entry). Runtime-neutral like the root: no `node:` module, no axios.
 export { useClient, isBasiqClient } from './client-or-options.js';
+export type { UsedClient } from './client-or-options.js';
 export { isLoopbackHost } from './loopback.js';
 export { parseBasiqErrorBody } from './errors.js';
 export { createBasiqFetch, readBasiqApiError } from './http/fetch.js';

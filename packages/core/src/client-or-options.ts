@@ -2,16 +2,24 @@ import { createBasiqClient } from './client.js';
 import type { BasiqClient } from './client.js';
 import type { BasiqOptions } from './types.js';
 
-/**
- * For adapters that accept either a client or options: the client to use, and whether the
- * adapter created it (and so must close it).
- */
-export function useClient(clientOrOptions: BasiqClient | BasiqOptions): {
+/** What {@link useClient} answers: the client, and how to let go of it. */
+export interface UsedClient {
+  /** The client handed in, or the one made from the options. */
   client: BasiqClient;
+  /** Whether the client was made here from options (and so is the adapter's to close). */
   owned: boolean;
-} {
-  if (isBasiqClient(clientOrOptions)) return { client: clientOrOptions, owned: false };
-  return { client: createBasiqClient(clientOrOptions), owned: true };
+  /** Closes the client if it was made here; a client handed in stays the app's to close. */
+  close(): Promise<void>;
+}
+
+/**
+ * For adapters that accept either a client or options: the client to use, whether the adapter
+ * created it, and a `close` that closes it only then.
+ */
+export function useClient(clientOrOptions: BasiqClient | BasiqOptions): UsedClient {
+  if (isBasiqClient(clientOrOptions)) return { client: clientOrOptions, owned: false, close: async () => {} };
+  const client = createBasiqClient(clientOrOptions);
+  return { client, owned: true, close: () => client.close() };
 }
 
 /** Whether `value` is a client (made by any copy of core) rather than options to make one. */

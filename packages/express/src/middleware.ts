@@ -41,7 +41,7 @@ export interface BasiqMiddleware extends RequestHandler {
  * `app.use(basiq({ apiKey }))`, `app.use('/api', mw)`.
  */
 export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware {
-  const { client, owned } = useClient(clientOrOptions);
+  const { client, close } = useClient(clientOrOptions);
   const context = basiqRequestContext(client);
   const middleware: RequestHandler = (req, _res, next) => {
     req.basiq = context;
@@ -51,8 +51,6 @@ export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddlew
     client,
     clientTokenRoute: (options: ClientTokenRouteOptions) => clientTokenRoute(client, options),
     errorHandler: (options?: BasiqErrorHandlerOptions) => basiqErrorHandler({ client, ...options }),
-    close: async () => {
-      if (owned) await client.close();
-    },
+    close,
   });
 }

@@ -51,7 +51,7 @@ const basiqPlugin: FastifyPluginAsync<BasiqPluginOptions> = async (fastify, opti
       { option: 'client' },
     );
   }
-  const { client, owned } = useClient(clientOrOptions(fastify, options));
+  const { client, close } = useClient(clientOrOptions(fastify, options));
   // Once per scope, never per request.
   const context = basiqRequestContext(client);
 
@@ -64,9 +64,7 @@ const basiqPlugin: FastifyPluginAsync<BasiqPluginOptions> = async (fastify, opti
   });
   if (options.errorHandler !== false) fastify.setErrorHandler(basiqErrorHandler({ client }));
   if (options.clientTokenRoute) registerClientTokenRoute(fastify, client, options.clientTokenRoute);
-  fastify.addHook('onClose', async () => {
-    if (owned) await client.close();
-  });
+  fastify.addHook('onClose', () => close());
   registered.add(fastify);
 };
 

@@ -51,12 +51,12 @@ export function basiq(
   source: BasiqClient | BasiqOptions | BasiqClientFactory,
 ): BasiqMiddleware<BasiqClient | undefined> {
   let client: BasiqClient | undefined;
-  let owned = false;
+  let release = async (): Promise<void> => {};
   let context: BasiqRequestContext | undefined;
   const adopt = (clientOrOptions: BasiqClient | BasiqOptions): BasiqClient => {
     const used = useClient(clientOrOptions);
     client = used.client;
-    owned = used.owned;
+    release = used.close;
     context = basiqRequestContext(client);
     return client;
   };
@@ -100,9 +100,7 @@ export function basiq(
         return handler(error, c);
       };
     },
-    close: async () => {
-      if (owned && client) await client.close();
-    },
+    close: () => release(),
   });
   // A getter (Object.assign would copy today's value): a factory's client arrives later.
   return Object.defineProperty(attached, 'client', {

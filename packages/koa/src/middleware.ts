@@ -41,7 +41,7 @@ export interface BasiqMiddleware extends Middleware {
  * listeners the app added (with Koa's `status` and `expose`). Other errors pass on untouched.
  */
 export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware {
-  const { client, owned } = useClient(clientOrOptions);
+  const { client, close } = useClient(clientOrOptions);
   const context = basiqRequestContext(client);
   const middleware: Middleware = async (ctx, next) => {
     ctx.state.basiq = context;
@@ -57,8 +57,6 @@ export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddlew
   return Object.assign(middleware, {
     client,
     clientTokenRoute: (options: ClientTokenRouteOptions) => clientTokenRoute(client, options),
-    close: async () => {
-      if (owned) await client.close();
-    },
+    close,
   });
 }
