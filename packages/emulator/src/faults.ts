@@ -4,7 +4,7 @@ import type { Fault } from './types.js';
 
 /**
  * The body a fault answers with when it names a status but no body: a Basiq-style error fitting the
- * status (the wording of FACTS.md's /token table where it has a row for it).
+ * status (the wording Basiq documents for that /token status, where it documents one).
  */
 export function defaultFaultBody(status: number): unknown {
   switch (status) {

@@ -32,7 +32,7 @@ describe('GET /consent/home (Consent UI stand-in)', () => {
     expect(target.searchParams.get('jobIds')).toBeTruthy();
   });
 
-  it('no action means "create a consent"; every FACTS.md action is accepted; /consent works too', async () => {
+  it('no action means "create a consent"; every Consent UI action is accepted; /consent works too', async () => {
     const token = await clientToken(emu, 'user-7');
     const none = await call(`${emu.url}/consent?token=${token}`);
     expect(none.status).toBe(200);

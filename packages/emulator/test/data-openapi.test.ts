@@ -126,7 +126,7 @@ const EXPIRED_DEVIATION: Expectation = {
 };
 const MISSING_TOKEN_DEVIATION: Expectation = {
   deviation:
-    "no token at all is refused by Basiq's API gateway with {message}, not a Basiq error list (FACTS.md's data-endpoint table)",
+    "no token at all is refused by Basiq's API gateway with {message}, not a Basiq error list (Basiq's documented data-endpoint errors)",
   errors: ['/ required', '/ required', '/ required'],
 };
 const DATA_401: Expectation = {

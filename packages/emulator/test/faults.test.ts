@@ -15,15 +15,18 @@ describe('faults', () => {
     [503, 'service-unavailable', 'Service is currently unavailable'],
     [429, 'too-many-requests', 'Too many requests'],
     [403, 'forbidden-access', 'Invalid request'],
-  ])('status %i answers a Basiq-style body by default (FACTS.md row)', async (status, code, detail) => {
-    emu.injectFault({ path: '/token', status });
-    const res = await postToken(emu);
-    expect(res.status).toBe(status);
-    expect(res.headers.get('content-type')).toBe('application/json');
-    expect(res.body).toMatchObject({ type: 'list', data: [{ type: 'error', code, detail }] });
-    expect(res.body.correlationId).toMatch(UUID);
-    expect((await postToken(emu)).status).toBe(200); // times defaults to 1
-  });
+  ])(
+    'status %i answers a Basiq-style body by default (as Basiq documents it)',
+    async (status, code, detail) => {
+      emu.injectFault({ path: '/token', status });
+      const res = await postToken(emu);
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(res.body).toMatchObject({ type: 'list', data: [{ type: 'error', code, detail }] });
+      expect(res.body.correlationId).toMatch(UUID);
+      expect((await postToken(emu)).status).toBe(200); // times defaults to 1
+    },
+  );
 
   it('a 403 "Your account has been disabled" row, with a given body and headers', async () => {
     const body = {

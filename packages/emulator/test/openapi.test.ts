@@ -73,7 +73,7 @@ const EXPIRED_DEVIATION = {
 };
 const MISSING_TOKEN_DEVIATION = {
   deviation:
-    "no token at all is refused by Basiq's API gateway with {message}, not a Basiq error list (FACTS.md's data-endpoint table)",
+    "no token at all is refused by Basiq's API gateway with {message}, not a Basiq error list (Basiq's documented data-endpoint errors)",
   errors: ['/ required', '/ required', '/ required'],
 };
 
@@ -158,7 +158,7 @@ const rows: Row[] = [
         await limited.stop();
       }
     },
-    { noSchema: "core.yml's postToken documents no 429 (the status comes from Basiq's docs, FACTS.md)" },
+    { noSchema: "core.yml's postToken documents no 429 (the status comes from Basiq's docs)" },
   ),
   tokenRow(
     'fault 503',

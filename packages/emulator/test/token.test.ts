@@ -81,7 +81,7 @@ describe('POST /token', () => {
     }
   });
 
-  describe("FACTS.md's /token error rows", () => {
+  describe("Basiq's documented /token errors", () => {
     it('400 "Authorization header parameter is required" without the header', async () => {
       const res = await postToken(emu, { headers: { authorization: undefined } });
       expect(res.status).toBe(400);

@@ -49,7 +49,7 @@ describe('GET /users/{userId}', () => {
   });
 });
 
-describe("FACTS.md's data-endpoint rows (bearer token checks)", () => {
+describe("Basiq's documented data-endpoint errors (bearer token checks)", () => {
   it('403 {"message":"Missing Authentication Token"} without a token', async () => {
     for (const res of [
       await getUser(emu, SEED_USER_ID),

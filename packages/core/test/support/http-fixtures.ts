@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 // Basiq's real error bodies, read from the vendored reference (test/basiq-reference/fixtures),
-// and the forbidden-access answer as FACTS.md's table gives it (Basiq published no fixture).
+// and the forbidden-access answer as Basiq's documentation gives it (Basiq published no fixture).
 const fixture = (name: string): unknown =>
   JSON.parse(
     readFileSync(new URL(`../../../../test/basiq-reference/fixtures/${name}.json`, import.meta.url), 'utf8'),
