@@ -38,7 +38,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it as test } from 'vitest';
 import { BasiqApiError, BasiqError, createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 
 /** What the suite hands a driver for one app. */
@@ -87,8 +87,8 @@ export interface ConformanceHooks {
   skip?: Readonly<Record<string, string>>;
 }
 
-/** The seeded emulator user. */
-export const SEEDED_USER_ID = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+/** The seeded emulator user, for the drivers. */
+export { SEED_USER_ID as SEEDED_USER_ID };
 
 const USER_HEADER = 'x-test-user';
 const ASYNC_HEADER = 'x-test-async';
@@ -244,12 +244,12 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
 
     it('sends the server token to Basiq from an app route (http and fetch)', async () => {
       const app = await startApp();
-      const viaHttp = await fetch(`${app.url}/users/${SEEDED_USER_ID}`);
+      const viaHttp = await fetch(`${app.url}/users/${SEED_USER_ID}`);
       expect(viaHttp.status).toBe(200);
-      expect(((await viaHttp.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
-      const viaFetch = await fetch(`${app.url}/fetch/users/${SEEDED_USER_ID}`);
+      expect(((await viaHttp.json()) as { id: string }).id).toBe(SEED_USER_ID);
+      const viaFetch = await fetch(`${app.url}/fetch/users/${SEED_USER_ID}`);
       expect(viaFetch.status).toBe(200);
-      expect(((await viaFetch.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+      expect(((await viaFetch.json()) as { id: string }).id).toBe(SEED_USER_ID);
       expect(emulator.counters.requests['GET /users/{userId}']).toBe(2);
       expect(emulator.counters.serverTokens).toBe(1);
       expect(app.errors).toEqual([]);
@@ -258,7 +258,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
     it('makes one /token call for a burst of 50 concurrent requests', async () => {
       const app = await startApp();
       const responses = await Promise.all(
-        Array.from({ length: 50 }, () => fetch(`${app.url}/users/${SEEDED_USER_ID}`)),
+        Array.from({ length: 50 }, () => fetch(`${app.url}/users/${SEED_USER_ID}`)),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
       await Promise.all(responses.map((r) => r.arrayBuffer()));
@@ -275,7 +275,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       const until = Date.now() + 2.25 * lifetimeSec * 1000;
       while (Date.now() < until) {
         const batch = await Promise.all(
-          Array.from({ length: 5 }, () => fetch(`${app.url}/users/${SEEDED_USER_ID}`)),
+          Array.from({ length: 5 }, () => fetch(`${app.url}/users/${SEED_USER_ID}`)),
         );
         for (const res of batch) {
           statuses.push(res.status);
@@ -296,11 +296,11 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       for (const as of ['expired', 'invalid'] as const) {
         const app = await startApp();
         const before = emulator.counters.tokenCalls;
-        expect((await fetch(`${app.url}/users/${SEEDED_USER_ID}`)).status).toBe(200);
+        expect((await fetch(`${app.url}/users/${SEED_USER_ID}`)).status).toBe(200);
         emulator.revokeAll(as);
-        const res = await fetch(`${app.url}/users/${SEEDED_USER_ID}`);
+        const res = await fetch(`${app.url}/users/${SEED_USER_ID}`);
         expect(res.status, `after revocation as ${as}`).toBe(200);
-        expect(((await res.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
+        expect(((await res.json()) as { id: string }).id).toBe(SEED_USER_ID);
         expect(emulator.counters.tokenCalls - before, `after revocation as ${as}`).toBe(2);
         expect(app.errors).toEqual([]);
       }
@@ -308,7 +308,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
 
     it('client-token route: 200 with a CLIENT_ACCESS token for the resolved user, no-store', async () => {
       const app = await startApp();
-      const sync: Record<string, string> = { [USER_HEADER]: SEEDED_USER_ID };
+      const sync: Record<string, string> = { [USER_HEADER]: SEED_USER_ID };
       for (const headers of [sync, { ...sync, [ASYNC_HEADER]: '1' }]) {
         const res = await postClientToken(app.url, headers);
         const text = await res.text();
@@ -320,7 +320,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
         expect(body.expires_in).toBeGreaterThan(0);
         const claims = decodeJwt(body.access_token);
         expect(claims.scope).toBe('CLIENT_ACCESS');
-        expect(claims.userId).toBe(SEEDED_USER_ID);
+        expect(claims.userId).toBe(SEED_USER_ID);
         expect(body.access_token).not.toBe(await app.client.getServerToken());
         expect(text.includes(emulator.apiKey)).toBe(false);
       }
@@ -351,7 +351,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
 
     it('client-token route: 429 with Retry-After when over the /token budget', async () => {
       const app = await startApp({ budget: { limit: 3, serverReserve: 1 } });
-      const users = [SEEDED_USER_ID, emulator.createUser({ email: 'a@example.com' }).id];
+      const users = [SEED_USER_ID, emulator.createUser({ email: 'a@example.com' }).id];
       for (const user of users)
         expect((await postClientToken(app.url, { [USER_HEADER]: user })).status).toBe(200);
       const callsBefore = emulator.counters.tokenCalls;
@@ -365,7 +365,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       const app = await startApp({ retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 } });
       emulator.injectFault({ path: '/token', status: 500, times: 10 });
       await expectErrorAnswer(
-        await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
+        await postClientToken(app.url, { [USER_HEADER]: SEED_USER_ID }),
         503,
         'basiq_unavailable',
       );
@@ -375,7 +375,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       const app = await startApp({ retry: { retries: 0 } });
       emulator.injectFault({ path: '/token', status: 429, headers: { 'retry-after': '7' }, times: 10 });
       await expectErrorAnswer(
-        await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
+        await postClientToken(app.url, { [USER_HEADER]: SEED_USER_ID }),
         503,
         'basiq_rate_limited',
         'present',
@@ -386,7 +386,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       const app = await startApp({ tokenTimeoutMs: 150, retry: { retries: 0 } });
       emulator.injectFault({ path: '/token', delayMs: 1_000, times: 10 });
       await expectErrorAnswer(
-        await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
+        await postClientToken(app.url, { [USER_HEADER]: SEED_USER_ID }),
         504,
         'basiq_timeout',
       );
@@ -396,7 +396,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       const app = await startApp({ retry: { retries: 0 } });
       emulator.injectFault({ path: '/token', status: 200, body: { token_type: 'Bearer' }, times: 10 });
       await expectErrorAnswer(
-        await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID }),
+        await postClientToken(app.url, { [USER_HEADER]: SEED_USER_ID }),
         502,
         'basiq_bad_response',
       );
@@ -404,15 +404,15 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
 
     it('works mounted under a prefix (/api/basiq)', async () => {
       const app = await startApp({}, '/api/basiq');
-      const res = await postClientToken(`${app.url}/api/basiq`, { [USER_HEADER]: SEEDED_USER_ID });
+      const res = await postClientToken(`${app.url}/api/basiq`, { [USER_HEADER]: SEED_USER_ID });
       expect(res.status).toBe(200);
       expect(decodeJwt(((await res.json()) as { access_token: string }).access_token).userId).toBe(
-        SEEDED_USER_ID,
+        SEED_USER_ID,
       );
-      const user = await fetch(`${app.url}/api/basiq/users/${SEEDED_USER_ID}`);
+      const user = await fetch(`${app.url}/api/basiq/users/${SEED_USER_ID}`);
       expect(user.status).toBe(200);
-      expect(((await user.json()) as { id: string }).id).toBe(SEEDED_USER_ID);
-      const outside = await postClientToken(app.url, { [USER_HEADER]: SEEDED_USER_ID });
+      expect(((await user.json()) as { id: string }).id).toBe(SEED_USER_ID);
+      const outside = await postClientToken(app.url, { [USER_HEADER]: SEED_USER_ID });
       expect(outside.status).toBe(404);
       await outside.arrayBuffer();
     });
@@ -432,7 +432,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       const app = await startApp({ retry: { retries: 0 } });
       // No server token to be had: a BasiqError with no HTTP status of its own.
       emulator.injectFault({ path: '/token', status: 503, times: 10 });
-      await expectErrorAnswer(await fetch(`${app.url}/users/${SEEDED_USER_ID}`), 503, 'basiq_unavailable');
+      await expectErrorAnswer(await fetch(`${app.url}/users/${SEED_USER_ID}`), 503, 'basiq_unavailable');
       expect(app.errors).toHaveLength(1);
       expect(app.errors[0]).toBeInstanceOf(BasiqError);
       expect(app.errors[0]).not.toBeInstanceOf(BasiqApiError);
@@ -454,7 +454,7 @@ export function runConformanceSuite(name: string, driver: AdapterDriver, hooks: 
       const app = await startApp({ retry: { retries: 0 } });
       emulator.injectFault({ path: '/token', status: 429, headers: { 'retry-after': '7' }, times: 10 });
       await expectErrorAnswer(
-        await fetch(`${app.url}/users/${SEEDED_USER_ID}`),
+        await fetch(`${app.url}/users/${SEED_USER_ID}`),
         503,
         'basiq_rate_limited',
         'present',

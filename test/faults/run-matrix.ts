@@ -17,9 +17,8 @@ import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BasiqApiError, BasiqError, createBasiqClient, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
-import { SEEDED_USER_ID } from '../conformance/suite.js';
 import { flightBoundMs, settleBoundMs, SLACK_MS, until, within } from './bounds.js';
 import { FAULT_ROWS, MATRIX_OPTIONS, MATRIX_TOKEN_LIFETIME_SEC, optionsFor } from './matrix.js';
 import type { AppResult, FaultRow, RouteAnswer } from './matrix.js';
@@ -172,12 +171,12 @@ export function runFaultMatrix(target: FaultTarget, hooks: MatrixHooks = {}): vo
     const askClientToken = (app: App) =>
       send(
         `${app.url}/client-token`,
-        { method: 'POST', headers: { [USER_HEADER]: SEEDED_USER_ID } },
+        { method: 'POST', headers: { [USER_HEADER]: SEED_USER_ID } },
         app.clientBound,
         'a client-token request',
       );
     const askUser = (app: App) =>
-      send(`${app.url}/users/${SEEDED_USER_ID}`, {}, app.appBound, 'an app-route request');
+      send(`${app.url}/users/${SEED_USER_ID}`, {}, app.appBound, 'an app-route request');
 
     function expectSecretFree(answer: Answer, label: string): void {
       const secrets = [emulator.apiKey, ...emulator.issuedTokens()];
@@ -208,7 +207,7 @@ export function runFaultMatrix(target: FaultTarget, hooks: MatrixHooks = {}): vo
       if (want.ok) {
         const thrown = app.errors.map((e) => String((e as { code?: unknown }).code ?? e));
         expect(answer.status, `${label}: ${answer.text} (errors: ${thrown.join(', ')})`).toBe(200);
-        expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEEDED_USER_ID);
+        expect((JSON.parse(answer.text) as { id: string }).id).toBe(SEED_USER_ID);
         return;
       }
       expect(app.errors.length, `${label}: one error reached the app's error handler`).toBeGreaterThan(0);
