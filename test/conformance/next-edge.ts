@@ -3,7 +3,7 @@
  * Next runs them in a sandbox that shares no objects with this process and snapshots
  * `process.env` when it creates it, so the scenario is served over loopback HTTP instead: the
  * routes read this harness's URL from BASIQ_TEST_EDGE_HARNESS, fetch the client's options and
- * prefix per request, and post back the errors the app's handling met (as plain records: name,
+ * prefix per request, and post back the errors the app's handling met (as plain records: class names,
  * code, upstreamStatus).
  */
 import { createServer } from 'node:http';

@@ -14,9 +14,9 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
-import { startEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
-import { SEEDED_USER_ID, runConformanceSuite } from './suite.js';
+import { runConformanceSuite } from './suite.js';
 import { installHarness as install, nextDriver, startNextApp } from './support/next-app.js';
 import type { RunningNextApp } from './support/next-app.js';
 import { EDGE_HARNESS_ENV, startEdgeHarness } from './next-edge.js';
@@ -50,7 +50,7 @@ runConformanceSuite(
 
 /** Errors come back from the Edge sandbox as records, not as the test's own error objects. */
 const NO_ERROR_IDENTITY =
-  'needs the error objects themselves (instanceof), and Edge routes can hand the test only a record of each (name, code, upstreamStatus)';
+  'needs the error objects themselves (instanceof), and Edge routes can hand the test only a record of each; see "errors the app meets, as records" below';
 runConformanceSuite(
   'next (App Router, Edge runtime)',
   { start: (options) => edge!.driver(() => app!).start(options) },
@@ -61,6 +61,78 @@ runConformanceSuite(
     },
   },
 );
+
+/**
+ * What the two skipped Edge scenarios check, as far as the Edge runtime allows: the same answers,
+ * and the errors the app's handling met as the records the Edge routes send back (class names,
+ * code, upstreamStatus).
+ */
+describe('next (App Router, Edge runtime): errors the app meets, as records', () => {
+  let emulator: BasiqEmulator;
+  let client: BasiqClient;
+  const errors: unknown[] = [];
+  let url = '';
+  let close = async () => {};
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ tokenLifetimeSec: 3600 });
+    const options = {
+      apiKey: emulator.apiKey,
+      baseUrl: emulator.url,
+      logger: false as const,
+      retry: { retries: 0 },
+    };
+    client = createBasiqClient(options);
+    const started = await edge!
+      .driver(() => app!)
+      .start({
+        client,
+        options,
+        // Unused: the Edge routes carry the suite's stand-in authentication themselves.
+        resolveUserId: () => undefined,
+        onError: (error) => errors.push(error),
+      });
+    ({ url, close } = started);
+  });
+  afterAll(async () => {
+    await close();
+    await client?.close();
+    await emulator?.stop();
+  });
+
+  it("a throwing resolveUserId: Next's 500, no secret, the error reported, no /token call", async () => {
+    const res = await fetch(`${url}/client-token`, { method: 'POST', headers: { 'x-test-throw': '1' } });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    for (const secret of [emulator.apiKey, ...emulator.issuedTokens()])
+      expect(text.includes(secret)).toBe(false);
+    expect(errors.splice(0)).toEqual([{ classes: ['SessionStoreDown'] }]);
+    expect(emulator.counters.tokenCalls).toBe(0);
+  });
+
+  it('a failing Basiq call from an app route: 503 without a token, 502 for a Basiq refusal', async () => {
+    emulator.injectFault({ path: '/token', status: 503, times: 10 });
+    const unavailable = await fetch(`${url}/users/${SEED_USER_ID}`);
+    expect(unavailable.status).toBe(503);
+    expect(await unavailable.json()).toMatchObject({ error: { code: 'basiq_unavailable' } });
+    emulator.clearFaults();
+    const refused = await fetch(`${url}/users/00000000-0000-0000-0000-000000000000`);
+    expect(refused.status).toBe(502);
+    expect(await refused.json()).toMatchObject({ error: { code: 'basiq_api_error' } });
+    const [noToken, refusal, ...more] = errors.splice(0) as Array<{
+      classes: string[];
+      code: string;
+      upstreamStatus?: number;
+    }>;
+    expect(more).toEqual([]);
+    // A BasiqError with no HTTP status of its own, not a BasiqApiError (as the suite checks on Node).
+    expect(noToken?.classes).toContain('BasiqError');
+    expect(noToken?.classes).not.toContain('BasiqApiError');
+    expect(noToken).toMatchObject({ code: 'basiq_unavailable' });
+    expect(refusal?.classes).toContain('BasiqApiError');
+    expect(refusal).toMatchObject({ code: 'basiq_api_error', upstreamStatus: 404 });
+  });
+});
 
 describe("Basiq's starter kit browser code against @basiq-token/next", () => {
   let emulator: BasiqEmulator;
@@ -97,20 +169,20 @@ describe("Basiq's starter kit browser code against @basiq-token/next", () => {
     ['App Router handler', () => `${base}/app`],
   ] as const) {
     it(`${router}: GET /api/client-token, the body used as the token string`, async () => {
-      const kit = browser(origin(), SEEDED_USER_ID);
+      const kit = browser(origin(), SEED_USER_ID);
       // As the kit's getNewClientToken does it (newer kit: no params; older: ?userId=).
       const { data } = await kit.get('/api/client-token');
       expect(typeof data).toBe('string');
-      expect(decodeJwt(data as string)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEEDED_USER_ID });
+      expect(decodeJwt(data as string)).toMatchObject({ scope: 'CLIENT_ACCESS', userId: SEED_USER_ID });
       // The kit then opens the Consent UI with it; the emulator's stand-in accepts it for this user.
       const consent = await fetch(`${emulator.url}/consent/home?token=${encodeURIComponent(data as string)}`);
       expect(consent.status).toBe(200);
-      expect(await consent.text()).toContain(SEEDED_USER_ID);
+      expect(await consent.text()).toContain(SEED_USER_ID);
 
       // The older kit's ?userId= names another user: ignored, the session decides.
       const other = emulator.createUser({ email: 'someone.else@example.com' }).id;
       const viaQuery = await kit.get('/api/client-token', { params: { userId: other } });
-      expect(decodeJwt(viaQuery.data as string).userId).toBe(SEEDED_USER_ID);
+      expect(decodeJwt(viaQuery.data as string).userId).toBe(SEED_USER_ID);
 
       // Without a session: 401 JSON, and no token for anybody named in the query.
       const anonymous = await browser(origin())
