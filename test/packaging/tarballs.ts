@@ -7,7 +7,18 @@ import { childEnv, describeRun, run } from './run.js';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Directory names under packages/ of every package we publish as `@basiq-token/<name>`. */
-export const publishedPackages = ['core', 'emulator', 'redis', 'express', 'koa', 'nestjs'] as const;
+export const publishedPackages = [
+  'core',
+  'emulator',
+  'redis',
+  'express',
+  'koa',
+  'nestjs',
+  'next',
+  'hono',
+  'fastify',
+  'browser',
+] as const;
 
 /** One of {@link publishedPackages}. */
 export type PublishedPackage = (typeof publishedPackages)[number];
