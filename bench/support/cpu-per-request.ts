@@ -2,7 +2,7 @@ import { basiqAxios } from '@basiq-token/core/axios';
 import { Agent } from 'node:http';
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
-import { createBasiqClient } from '../../packages/core/src/index.js';
+import { createBasiqClient, createClientTokenFetchHandler } from '../../packages/core/src/index.js';
 import { startTsChild } from './child.js';
 import { median } from './stats.js';
 
@@ -33,7 +33,8 @@ const SLICES = 10;
  * another process, for four clients: a plain axios instance with a fixed `Authorization`
  * (its own keep-alive agent of `concurrency` sockets), core's `client.http` (the same), plain
  * `fetch` with a fixed header, and core's `client.fetch` (both on fetch's own pool, which
- * `concurrency` requests at a time keep to that many sockets). The baselines set no timeout,
+ * `concurrency` requests at a time keep to that many sockets); then, in process, core's client-token
+ * Fetch handler on a cache hit beside a stand-in answering the same JSON from a fixed token. The baselines set no timeout,
  * so they pay for nothing core does (core's 30 s timeout included). Rounds interleave the
  * clients, in slices within each round (the order rotating), so drift on a shared machine
  * falls on all of them alike; the median over rounds of each client's CPU µs per request is
@@ -64,6 +65,23 @@ export async function measureCpuPerRequest(options: CpuOptions): Promise<CpuRow[
     const path = '/users/8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
     const url = `${baseUrl}${path}`;
     const readJson = async (res: Response) => res.json();
+    // The client-token route as a Fetch handler on a cache hit, beside a stand-in that answers the
+    // same JSON from a fixed token: what core's route (validation, cache lookup, answer) costs.
+    const userId = '8cda72db-b11f-4b8e-a4ca-3c5b1de4e4b5';
+    const handler = createClientTokenFetchHandler(client, { resolveUserId: () => userId });
+    const cached = await client.getClientToken(userId);
+    const fixedAnswer = JSON.stringify({
+      access_token: cached.accessToken,
+      token_type: 'Bearer',
+      expires_in: cached.expiresIn,
+    });
+    const routeRequest = () => new Request(`${baseUrl}/basiq/client-token`, { method: 'POST' });
+    const fixedHandler = async (request: Request) => {
+      if (request.method !== 'POST') throw new Error('unexpected method');
+      return new Response(fixedAnswer, {
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      });
+    };
 
     const clients: { name: string; baseline?: string; send: Send }[] = [
       { name: 'plain axios, fixed Authorization', send: () => plainAxios.get(path) },
@@ -80,6 +98,15 @@ export async function measureCpuPerRequest(options: CpuOptions): Promise<CpuRow[
         name: 'client.fetch',
         baseline: 'plain fetch, fixed Authorization',
         send: () => client.fetch(path).then(readJson),
+      },
+      {
+        name: 'Fetch handler, fixed client token',
+        send: () => fixedHandler(routeRequest()).then(readJson),
+      },
+      {
+        name: 'client-token Fetch handler (cache hit)',
+        baseline: 'Fetch handler, fixed client token',
+        send: () => handler(routeRequest()).then(readJson),
       },
     ];
 
