@@ -56,8 +56,10 @@ export function expectationFor(request: HostileRequest): Expectation {
   const unpredictable = request.users.some((line) => !HEADER_VALUE_BYTES.test(line));
   const headerBytes = request.users.reduce((sum, line) => sum + line.length, 0);
   if (headerBytes > HEADER_LIMIT) {
-    // Node reads the request line first: an unknown method is refused (400) before the headers.
-    const framework = new Set(STANDARD_METHODS.has(request.method) ? [431] : [431, 400]);
+    // Node reads the request line first: an unknown method is refused (400) before the headers; and
+    // a header value with a byte Node refuses is refused (400) as soon as it is read, which may be
+    // before the headers reach the size limit.
+    const framework = new Set(STANDARD_METHODS.has(request.method) && !unpredictable ? [431] : [431, 400]);
     return { route: undefined, framework, connectionError: true, unpredictable: false };
   }
   // Body parsers run before any route, whatever the method.
