@@ -1,5 +1,6 @@
 import { json, MAX_BODY_BYTES, type ReadBody, type Reply } from './http.js';
 import { validateFault } from './faults.js';
+import type { AddApiKeyOptions } from './api-keys.js';
 import type { BasiqEmulator, CreateUserFields, RevocationKind } from './types.js';
 
 /** Path prefix of the control API. */
@@ -56,7 +57,13 @@ const CONTROL_ROUTES: Record<string, ControlHandler> = {
     emu.setJobPendingReads((parse() as { reads?: unknown }).reads as number);
     return OK;
   },
-  'GET /info': (emu) => json(200, { url: emu.url, port: emu.port, apiKey: emu.apiKey }),
+  'GET /info': (emu) =>
+    json(200, { url: emu.url, port: emu.port, apiKey: emu.apiKey, applicationId: emu.applicationId }),
+  'POST /api-keys': (emu, parse) => json(200, emu.addApiKey(parse() as AddApiKeyOptions)),
+  'POST /api-keys/revoke': (emu, parse) => {
+    emu.revokeApiKey((parse() as { apiKey?: unknown }).apiKey as string);
+    return OK;
+  },
 };
 
 export function handleControl(emulator: BasiqEmulator, method: string, path: string, body: ReadBody): Reply {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { ApiKeyRing, checkApiKey, type AddApiKeyOptions, type ApiKeyInfo } from './api-keys.js';
 import { BankStore } from './bank.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { PREFLIGHT_HEADERS, isBrowserRoute } from './cors.js';
@@ -45,6 +46,7 @@ function checkRedirectUrl(url: unknown): string | undefined {
 /** The server and the public controls; what each route answers lives in `handlers/`. */
 class Emulator implements BasiqEmulator {
   readonly apiKey: string;
+  readonly applicationId: string;
   readonly counters: EmulatorCounters = {
     tokenCalls: 0,
     serverTokens: 0,
@@ -63,10 +65,10 @@ class Emulator implements BasiqEmulator {
   private stopping: Promise<void> | undefined;
 
   constructor(opts: EmulatorOptions) {
-    this.apiKey = opts.apiKey ?? generateApiKey();
-    if (typeof this.apiKey !== 'string' || this.apiKey === '' || /\s/.test(this.apiKey)) {
-      throw new TypeError('apiKey must be a non-empty string without spaces');
-    }
+    const apiKeys = new ApiKeyRing();
+    ({ apiKey: this.apiKey, applicationId: this.applicationId } = apiKeys.add({
+      apiKey: checkApiKey(opts.apiKey ?? generateApiKey()),
+    }));
     const tokenLifetimeSec = checkLifetime(opts.tokenLifetimeSec ?? DEFAULT_TOKEN_LIFETIME_SEC);
     const now = opts.now ?? Date.now;
     const rate = new RateWindow(opts.rateLimit?.limit, opts.rateLimit?.windowMs, now);
@@ -84,10 +86,10 @@ class Emulator implements BasiqEmulator {
       get url() {
         return ownUrl();
       },
-      apiKey: this.apiKey,
+      apiKeys,
       tokenLifetimeSec,
       counters: this.counters,
-      tokens: new TokenAuthority(this.apiKey, now),
+      tokens: new TokenAuthority(now),
       rate,
       rateRetryAfter: opts.rateLimit?.retryAfter ?? false,
       users,
@@ -151,6 +153,14 @@ class Emulator implements BasiqEmulator {
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  addApiKey(options?: AddApiKeyOptions): ApiKeyInfo {
+    return this.world.apiKeys.add(options);
+  }
+
+  revokeApiKey(apiKey: string): void {
+    if (!this.world.apiKeys.revoke(checkApiKey(apiKey))) throw new TypeError('Unknown API key');
   }
 
   revoke(token: string, as?: RevocationKind): void {

@@ -3,6 +3,7 @@
  * transactions, jobs, consents, institutions and Consent UI, for development and tests. See README.md.
  */
 export { startEmulator } from './emulator.js';
+export type { AddApiKeyOptions, ApiKeyInfo } from './api-keys.js';
 export { generateApiKey, DEFAULT_TOKEN_LIFETIME_SEC, SUPPORTED_BASIQ_VERSIONS } from './handlers/token.js';
 export { validateFault } from './faults.js';
 export { CONTROL_PREFIX } from './control.js';

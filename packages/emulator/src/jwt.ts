@@ -28,29 +28,22 @@ export function checkRevocationKind(as: unknown): RevocationKind {
 export class TokenAuthority {
   private readonly secret = new Uint8Array(randomBytes(32));
   private readonly partnerId = randomUUID();
-  private readonly applicationId: string;
   private readonly tokens: string[] = [];
   private readonly revoked = new Map<string, RevocationKind>();
 
-  constructor(
-    apiKey: string,
-    private readonly now: () => number,
-  ) {
-    // Basiq keys decode to `<application id>:<secret>`; reuse the first half as the applicationid claim.
-    const first = Buffer.from(apiKey, 'base64').toString('utf8').split(':')[0] ?? '';
-    this.applicationId = /^[0-9a-f-]{36}$/i.test(first) ? first : randomUUID();
-  }
+  constructor(private readonly now: () => number) {}
 
   async issue(
     scope: Scope,
     userId: string | undefined,
     version: string,
     lifetimeSec: number,
+    applicationId: string,
   ): Promise<string> {
     const iat = Math.floor(this.now() / 1000);
     const token = await new SignJWT({
       partnerid: this.partnerId,
-      applicationid: this.applicationId,
+      applicationid: applicationId,
       scope,
       ...(userId !== undefined ? { userId } : {}),
       version,

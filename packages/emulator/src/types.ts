@@ -1,3 +1,4 @@
+import type { AddApiKeyOptions, ApiKeyInfo } from './api-keys.js';
 /** Options of {@link startEmulator}. Every field is optional. */
 export interface EmulatorOptions {
   /** TCP port; default 0 (a free port, read it back from `emulator.port`). */
@@ -93,8 +94,21 @@ export interface BasiqEmulator {
   readonly url: string;
   /** The port it listens on. */
   readonly port: number;
-  /** The API key `/token` accepts. */
+  /** The API key given at start (or made then); `/token` accepts it until `revokeApiKey()`. */
   readonly apiKey: string;
+  /** The application {@link apiKey} opens (the `applicationid` claim of its tokens). */
+  readonly applicationId: string;
+  /**
+   * Makes `/token` accept another key as well: by default a new application (one process serving
+   * several Basiq applications); with the `applicationId` of an existing one, that application's next
+   * key (a rotation). Answers the key and its application id.
+   */
+  addApiKey(options?: AddApiKeyOptions): ApiKeyInfo;
+  /**
+   * From now on `/token` refuses `apiKey` as Basiq refuses an unknown key (404 "Unable to
+   * authenticate"); tokens it already got stay valid until they expire or are revoked.
+   */
+  revokeApiKey(apiKey: string): void;
   /** Live view: the same object is updated as requests arrive. */
   readonly counters: EmulatorCounters;
   /** Closes the server and every socket (keep-alive ones too) promptly. */

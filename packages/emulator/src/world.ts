@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ApiKeyRing } from './api-keys.js';
 import type { BankStore } from './bank.js';
 import type { Reply } from './http.js';
 import type { TokenAuthority } from './jwt.js';
@@ -20,7 +21,8 @@ export interface HandlerRequest {
 export interface World {
   /** The emulator's own base URL, for `links`. */
   readonly url: string;
-  readonly apiKey: string;
+  /** The keys `/token` accepts, each with its application. */
+  readonly apiKeys: ApiKeyRing;
   tokenLifetimeSec: number;
   readonly counters: EmulatorCounters;
   readonly tokens: TokenAuthority;

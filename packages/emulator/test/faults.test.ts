@@ -316,7 +316,12 @@ describe('control API over HTTP', () => {
     const created = await control('/users', 'POST', { email: 'ctl@hooli.com' });
     expect(created.body.id).toMatch(UUID);
     expect((await getUser(emu, created.body.id, await serverToken(emu))).body.email).toBe('ctl@hooli.com');
-    expect((await control('/info')).body).toEqual({ url: emu.url, port: emu.port, apiKey: emu.apiKey });
+    expect((await control('/info')).body).toEqual({
+      url: emu.url,
+      port: emu.port,
+      apiKey: emu.apiKey,
+      applicationId: emu.applicationId,
+    });
   });
 
   it('control requests are neither counted nor faulted', async () => {

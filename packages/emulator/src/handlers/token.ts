@@ -43,7 +43,8 @@ export async function postToken(request: HandlerRequest, world: World): Promise<
   if (!SUPPORTED_BASIQ_VERSIONS.includes(versionText)) return basiqErrors.versionInvalid();
 
   const credential = basic[1] ?? '';
-  if (credential !== world.apiKey) {
+  const applicationId = world.apiKeys.applicationOf(credential);
+  if (applicationId === undefined) {
     // A re-encoded key no longer decodes to `id:secret`: Basiq's docs say that gives a 400.
     return looksLikeApiKey(credential) ? basiqErrors.apiKeyNotFound() : basiqErrors.authorizationInvalid();
   }
@@ -62,6 +63,7 @@ export async function postToken(request: HandlerRequest, world: World): Promise<
     scope === 'CLIENT_ACCESS' ? userId : undefined,
     versionText,
     lifetime,
+    applicationId,
   );
   if (scope === 'SERVER_ACCESS') world.counters.serverTokens++;
   else world.counters.clientTokens++;
