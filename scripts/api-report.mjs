@@ -39,6 +39,8 @@ try {
       const config = ExtractorConfig.prepare({
         configObject: {
           projectFolder: pkgDir,
+          // Its default is the OS's; the checked-in reports are LF everywhere.
+          newlineKind: 'lf',
           mainEntryPointFilePath: dts,
           compiler: {
             overrideTsconfig: {
