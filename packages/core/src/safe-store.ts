@@ -1,4 +1,4 @@
-import { unrefTimer } from './timers.js';
+import { withDeadline } from './timers.js';
 import { INSPECT } from './inspect.js';
 import { MemoryStore } from './store.js';
 import type { SlotResult, TokenStore } from './store.js';
@@ -144,30 +144,12 @@ export class SafeStore implements TokenStore {
   }
 
   #withTimeout<T>(name: string, op: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${name}() did not answer within ${this.#opTimeoutMs} ms`)),
-        this.#opTimeoutMs,
-      );
-      unrefTimer(timer);
-      let pending: Promise<T>;
-      try {
-        pending = Promise.resolve(op());
-      } catch (error) {
-        // A store that throws synchronously is as down as one that rejects.
-        pending = Promise.reject(error);
-      }
-      pending.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+    // A store that throws synchronously is as down as one that rejects: withDeadline calls `op`.
+    return withDeadline(
+      op,
+      this.#opTimeoutMs,
+      () => new Error(`${name}() did not answer within ${this.#opTimeoutMs} ms`),
+    );
   }
 
   toJSON(): Record<string, unknown> {

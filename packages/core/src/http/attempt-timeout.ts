@@ -1,3 +1,5 @@
+import { withDeadline } from '../timers.js';
+
 /** How long after an attempt timed out the next attempts are bounded by abort signals again. */
 const SIGNALS_AFTER_TIMEOUT_MS = 60_000;
 
@@ -37,31 +39,15 @@ export class AttemptTimeout {
         throw error;
       });
     }
-    return new Promise<Response>((resolve, reject) => {
-      let late = false;
-      const timer = setTimeout(() => {
-        late = true;
+    return withDeadline(
+      send(undefined),
+      this.#timeoutMs,
+      () => {
         this.#timedOut();
-        reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-      }, this.#timeoutMs);
-      unref(timer);
-      send(undefined).then(
-        (response) => {
-          if (!late) {
-            clearTimeout(timer);
-            resolve(response);
-          } else {
-            void response.body?.cancel().catch(() => undefined);
-          }
-        },
-        (error: unknown) => {
-          if (!late) {
-            clearTimeout(timer);
-            reject(error);
-          }
-        },
-      );
-    });
+        return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+      },
+      releaseBody,
+    );
   }
 
   #withSignals(): boolean {
@@ -75,7 +61,7 @@ export class AttemptTimeout {
   }
 }
 
-// A pending attempt must not keep the process alive on its own (the request itself does).
-function unref(timer: unknown): void {
-  (timer as { unref?: () => void }).unref?.();
+/** An answer that came after its caller gave up: free its connection. */
+function releaseBody(response: Response): void {
+  void response.body?.cancel().catch(() => undefined);
 }
