@@ -22,6 +22,7 @@ import { SafeStore } from './safe-store.js';
 import { Sealer } from './sealing.js';
 import { describeError, Redactor } from './secrets.js';
 import { ServerTokenManager } from './server-token.js';
+import { TELEMETRY, TelemetryHub } from './telemetry.js';
 import type { ServerTokenPhase } from './server-token.js';
 import { MemoryStore } from './store.js';
 import type { TokenStore } from './store.js';
@@ -86,6 +87,7 @@ export class BasiqClient implements ServerTokenSource {
   readonly #budget: TokenBudget;
   readonly #clock: { now(): number };
   readonly #serverOutcome: ServerFetchOutcome;
+  readonly #telemetry = new TelemetryHub();
   #api: BasiqApi | undefined;
   #closing: Promise<void> | undefined;
 
@@ -148,6 +150,7 @@ export class BasiqClient implements ServerTokenSource {
       logger: this.#logger,
       redactor,
       emit: (event, ...args) => this.#emit(event, ...args),
+      telemetry: this.#telemetry,
       signal: this.#closer,
     });
     this.#server = new ServerTokenManager({
@@ -183,6 +186,7 @@ export class BasiqClient implements ServerTokenSource {
       ...(o.fetch ? { fetch: o.fetch } : {}),
       logger: this.#logger,
       onReplay: (info) => this.#emit('token:replay', info),
+      telemetry: this.#telemetry,
     };
     this.fetch = createBasiqFetch(this, this.#httpOptions);
     // A getter, so the typed client is made only when a request first uses it.
@@ -389,6 +393,10 @@ export class BasiqClient implements ServerTokenSource {
 
   [HTTP_OPTIONS](): HttpOptions {
     return this.#httpOptions;
+  }
+
+  [TELEMETRY](): TelemetryHub {
+    return this.#telemetry;
   }
 
   #emit<E extends keyof BasiqEvents>(event: E, ...args: BasiqEvents[E]): void {

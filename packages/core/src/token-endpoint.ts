@@ -11,6 +11,7 @@ import {
 import { parseRetryAfter } from './retry.js';
 import { describeError } from './secrets.js';
 import type { Redactor } from './secrets.js';
+import type { UpstreamAnswer } from './telemetry.js';
 import type { Clock, FetchLike } from './types.js';
 
 export type TokenScope = 'SERVER_ACCESS' | 'CLIENT_ACCESS';
@@ -85,9 +86,14 @@ export class TokenEndpoint {
    * Sends one request and classifies the answer: an {@link IssuedToken}, or a typed error
    * (`BasiqConfigError` for 400/401/404, `BasiqTokenError` for 403, 5xx, timeouts, network
    * errors and malformed answers, `BasiqRateLimitError` for 429). `signal` aborts it (the
-   * client closing); its reason is rethrown as is.
+   * client closing); its reason is rethrown as is. `note` hears Basiq's status and correlation
+   * id (for telemetry), never the body.
    */
-  async request(req: TokenRequest, signal?: CloseSignal): Promise<IssuedToken> {
+  async request(
+    req: TokenRequest,
+    signal?: CloseSignal,
+    note?: (answer: UpstreamAnswer) => void,
+  ): Promise<IssuedToken> {
     const body = new URLSearchParams({ scope: req.scope });
     if (req.userId !== undefined) body.set('userId', req.userId);
     // One controller per call rather than AbortSignal.any([timeout, signal]): `signal` lives as
@@ -130,6 +136,7 @@ export class TokenEndpoint {
         combined,
       );
       if (isRedirect(res)) {
+        if (res.status) note?.({ status: res.status });
         void res.body?.cancel().catch(() => undefined);
         throw new BasiqConfigError(
           `Basiq answered POST /token with a redirect${res.status ? ` (${res.status})` : ''}, which is not followed: ` +
@@ -161,7 +168,7 @@ export class TokenEndpoint {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onClose);
     }
-    return this.#classify(status, text, retryAfter, issuedAt, req);
+    return this.#classify(status, text, retryAfter, issuedAt, req, note);
   }
 
   #classify(
@@ -170,10 +177,15 @@ export class TokenEndpoint {
     retryAfter: string | null,
     issuedAt: number,
     req: TokenRequest,
+    note: ((answer: UpstreamAnswer) => void) | undefined,
   ): IssuedToken {
-    if (status >= 200 && status < 300) return this.#readToken(status, text, issuedAt);
+    if (status >= 200 && status < 300) {
+      note?.({ status });
+      return this.#readToken(status, text, issuedAt);
+    }
 
     const parsed = parseBasiqErrorBody(safeJson(text));
+    note?.({ status, correlationId: parsed.correlationId });
     const first = parsed.errors[0];
     const detail = first?.detail ?? first?.title;
     const said = detail ? `: "${this.#redactor.redact(detail)}"` : '';

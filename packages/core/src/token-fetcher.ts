@@ -9,6 +9,7 @@ import type { Sealer } from './sealing.js';
 import { describeError } from './secrets.js';
 import type { Redactor } from './secrets.js';
 import type { TokenStore } from './store.js';
+import type { TelemetryHooks } from './telemetry.js';
 import { isRetryableTokenError } from './token-endpoint.js';
 import type { IssuedToken, TokenEndpoint, TokenRequest } from './token-endpoint.js';
 import type { BasiqEvents, Clock } from './types.js';
@@ -33,6 +34,8 @@ export interface TokenFetcherOptions {
   logger: SafeLogger;
   redactor: Redactor;
   emit: Emit;
+  /** Where each `/token` attempt is traced (a no-op unless the app instrumented the client). */
+  telemetry: TelemetryHooks;
   /** Aborts waits and requests when the client closes. */
   signal: CloseSignal;
 }
@@ -87,15 +90,17 @@ export class TokenFetcher {
   }
 
   async #fetchWithRetries(req: TokenRequest): Promise<IssuedToken> {
-    const { endpoint, budget, retry, clock, logger, emit, signal, redactor } = this.#o;
+    const { endpoint, budget, retry, clock, logger, emit, signal, redactor, telemetry } = this.#o;
     const scope = req.scope;
     try {
       return await withRetry(
-        async () => {
+        async (n) => {
           if (scope === 'SERVER_ACCESS') await budget.recordServerCall();
           else await budget.takeClientSlot();
           const started = clock.now();
-          const token = await endpoint.request(req, signal);
+          const token = await telemetry.tokenCall({ scope, attempt: n + 1 }, (note) =>
+            endpoint.request(req, signal, note),
+          );
           emit('token:fetched', {
             scope,
             expiresInSec: Math.round((token.expiresAt - token.issuedAt) / 1000),

@@ -55,10 +55,16 @@ describe('axiosTargetUrl (mirrors axios buildFullPath)', () => {
 
 describe('tokenRejection', () => {
   it('replays on the expired-token 403 and the invalid-token 401 (Basiq fixtures)', () => {
-    expect(tokenRejection(403, EXPIRED_BODY)).toEqual({ status: 403, basiqCode: 'access-denied' });
-    expect(tokenRejection(401, INVALID_TOKEN_BODY)).toEqual({
+    // Basiq's correlation id comes along for the replay's trace span.
+    expect(tokenRejection(403, EXPIRED_BODY)).toStrictEqual({
+      status: 403,
+      basiqCode: 'access-denied',
+      correlationId: (EXPIRED_BODY as { correlationId: string }).correlationId,
+    });
+    expect(tokenRejection(401, INVALID_TOKEN_BODY)).toStrictEqual({
       status: 401,
       basiqCode: 'invalid-authorization-token',
+      correlationId: (INVALID_TOKEN_BODY as { correlationId: string }).correlationId,
     });
   });
 

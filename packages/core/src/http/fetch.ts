@@ -4,6 +4,7 @@ import { AttemptTimeout } from './attempt-timeout.js';
 import type { HttpOptions } from './http-options.js';
 import { isBasiqOrigin, parseHttpUrl } from './origin.js';
 import { isReplayableBody, parseJsonBody, tokenRejection } from './replay.js';
+import type { TokenRejection } from './replay.js';
 
 // A path that `new URL(path, base)` keeps on the base's origin: one leading slash, not two
 // and not a backslash (which URLs read as a slash), and no tab or newline (which URLs drop,
@@ -54,16 +55,28 @@ export function createBasiqFetch(source: ServerTokenSource, opts: HttpOptions): 
     reportReplay(rejection);
     // The first answer is dropped: release its connection.
     await first.body?.cancel().catch(() => undefined);
-    await invalidate(token);
-    token = await source.getServerToken();
-    return send(token);
+    return replay(rejection, async () => {
+      await invalidate(token);
+      token = await source.getServerToken();
+      return send(token);
+    });
   }
 
-  function reportReplay(rejection: { status: number; basiqCode: string }): void {
-    opts.onReplay?.(rejection);
+  function reportReplay(rejection: TokenRejection): void {
+    opts.onReplay?.({ status: rejection.status, basiqCode: rejection.basiqCode });
     opts.logger?.debug?.(
       `basiq-token: Basiq refused the server token (${rejection.status} ${rejection.basiqCode}); replaying once with a fresh one`,
     );
+  }
+
+  /** Runs the replay `resend` under the client's telemetry (a replay span), if any. */
+  function replay(rejection: TokenRejection, resend: () => Promise<Response>): Promise<Response> {
+    if (!opts.telemetry) return resend();
+    return opts.telemetry.replay(rejection, async (note) => {
+      const response = await resend();
+      note({ status: response.status });
+      return response;
+    });
   }
 
   async function invalidate(token: string): Promise<void> {
@@ -106,10 +119,12 @@ export function createBasiqFetch(source: ServerTokenSource, opts: HttpOptions): 
     if (!rejection) return first;
     reportReplay(rejection);
     await first.body?.cancel().catch(() => undefined);
-    await invalidate(token);
-    token = await source.getServerToken();
-    headers.set('Authorization', `Bearer ${token}`);
-    return sendRequest(headers);
+    return replay(rejection, async () => {
+      await invalidate(token);
+      token = await source.getServerToken();
+      headers.set('Authorization', `Bearer ${token}`);
+      return sendRequest(headers);
+    });
   }
 
   return function basiqFetch(input, init) {

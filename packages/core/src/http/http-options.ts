@@ -1,3 +1,4 @@
+import type { TelemetryHooks } from '../telemetry.js';
 import type { FetchLike, Logger } from '../types.js';
 
 /** How the HTTP layer reaches Basiq. */
@@ -12,4 +13,6 @@ export interface HttpOptions {
   logger?: Logger;
   /** Called when Basiq refused the token and the request is replayed once with a fresh one. */
   onReplay?: (info: { status: number; basiqCode: string | undefined }) => void;
+  /** Where replays are traced (`@basiq-token/core/otel`); without it nothing is. */
+  telemetry?: TelemetryHooks;
 }

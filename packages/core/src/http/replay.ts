@@ -4,6 +4,8 @@ import { parseBasiqErrorBody } from '../errors.js';
 export interface TokenRejection {
   status: number;
   basiqCode: string;
+  /** Basiq's id of the refusal, for telemetry. */
+  correlationId: string | undefined;
 }
 
 /**
@@ -14,12 +16,13 @@ export interface TokenRejection {
  */
 export function tokenRejection(status: number, body: unknown): TokenRejection | undefined {
   if (status !== 401 && status !== 403) return undefined;
-  for (const error of parseBasiqErrorBody(body).errors) {
+  const { correlationId, errors } = parseBasiqErrorBody(body);
+  for (const error of errors) {
     if (status === 401 && error.code === 'invalid-authorization-token') {
-      return { status, basiqCode: error.code };
+      return { status, basiqCode: error.code, correlationId };
     }
     if (status === 403 && error.code === 'access-denied' && /token has expired/i.test(error.detail ?? '')) {
-      return { status, basiqCode: error.code };
+      return { status, basiqCode: error.code, correlationId };
     }
   }
   return undefined;
