@@ -2,6 +2,14 @@
 // applications use (the root entry). Runtime-neutral like the root: no `node:` module, no axios.
 export { useClient, isBasiqClient } from './client-or-options.js';
 export type { UsedClient } from './client-or-options.js';
+export { isBasiqClientRegistry } from './client-registry.js';
+export { isClientSelection, useClientSelector } from './client-selector.js';
+export type {
+  BasiqClientSelection,
+  ClientSelector,
+  ClientSelectorSettings,
+  PickedClient,
+} from './client-selector.js';
 export { isLoopbackHost } from './loopback.js';
 export { parseBasiqErrorBody } from './errors.js';
 export { createBasiqFetch, readBasiqApiError } from './http/fetch.js';

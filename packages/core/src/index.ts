@@ -31,6 +31,9 @@ export type {
 
 export { BasiqClient, createBasiqClient } from './client.js';
 export type { BasiqClientState } from './client.js';
+export { BasiqClientRegistry, createBasiqClients } from './client-registry.js';
+export type { BasiqClientEntries, BasiqClientsHealth } from './client-registry.js';
+export type { BasiqClientSelection } from './client-selector.js';
 export type { BasiqHealth } from './health.js';
 export type { ServerTokenPhase } from './server-token.js';
 export { validateUserId, MAX_USER_ID_LENGTH } from './user-id.js';
