@@ -1,7 +1,7 @@
 import express4 from 'express4';
 import express5 from 'express5';
 import { runConformanceSuite } from './suite.js';
-import { expressDriver } from './support/express-driver.js';
+import { expressServer } from '../support/servers/express.js';
 
-runConformanceSuite('express4', expressDriver(express4));
-runConformanceSuite('express5', expressDriver(express5));
+runConformanceSuite('express4', expressServer(express4));
+runConformanceSuite('express5', expressServer(express5));

@@ -3,8 +3,8 @@
 import { BasiqError, errorResponse } from '@basiq-token/core';
 import { runFaultMatrix } from '../faults/run-matrix.js';
 import type { AppAnswer } from '../faults/targets.js';
-import { fastifyDriver } from './fastify-driver.js';
-import { statusOf } from './support/listen.js';
+import { fastifyServer } from '../support/servers/fastify.js';
+import { statusOf } from '../support/servers/server.js';
 
 /**
  * The driver with the plugin in a scope of its own: the plugin's error handler answers core's
@@ -17,4 +17,4 @@ function fastifyAnswer(error: unknown): AppAnswer {
   return { status: answer.status, code: (answer.body as { error: { code: string } }).error.code };
 }
 
-runFaultMatrix({ name: 'fastify', driver: fastifyDriver({ register: 'scope' }), appAnswer: fastifyAnswer });
+runFaultMatrix({ name: 'fastify', driver: fastifyServer({ register: 'scope' }), appAnswer: fastifyAnswer });

@@ -1,5 +1,5 @@
 import { runConformanceSuite } from './suite.js';
-import { fastifyDriver } from './fastify-driver.js';
+import { fastifyServer } from '../support/servers/fastify.js';
 
-runConformanceSuite('fastify', fastifyDriver({ register: 'scope' }));
-runConformanceSuite('fastify with the plugin at the root', fastifyDriver({ register: 'root' }));
+runConformanceSuite('fastify', fastifyServer({ register: 'scope' }));
+runConformanceSuite('fastify with the plugin at the root', fastifyServer({ register: 'root' }));

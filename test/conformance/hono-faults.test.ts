@@ -3,8 +3,8 @@
 import { BasiqError, errorResponse } from '@basiq-token/core';
 import { runFaultMatrix } from '../faults/run-matrix.js';
 import type { AppAnswer } from '../faults/targets.js';
-import { honoDriver } from './hono-driver.js';
-import { statusOf } from './support/listen.js';
+import { honoServer } from '../support/servers/hono.js';
+import { statusOf } from '../support/servers/server.js';
 
 /**
  * The driver's `app.onError`: the adapter's handler answers core's `errorResponse` for a
@@ -16,4 +16,4 @@ function honoAnswer(error: unknown): AppAnswer {
   return { status: answer.status, code: (answer.body as { error: { code: string } }).error.code };
 }
 
-runFaultMatrix({ name: 'hono', driver: honoDriver({ mount: 'route' }), appAnswer: honoAnswer });
+runFaultMatrix({ name: 'hono', driver: honoServer({ mount: 'route' }), appAnswer: honoAnswer });

@@ -1,5 +1,5 @@
 import { runConformanceSuite } from './suite.js';
-import { honoDriver } from './hono-driver.js';
+import { honoServer } from '../support/servers/hono.js';
 
-runConformanceSuite('hono', honoDriver({ mount: 'route' }));
-runConformanceSuite('hono with the route on app.use and a path', honoDriver({ mount: 'use' }));
+runConformanceSuite('hono', honoServer({ mount: 'route' }));
+runConformanceSuite('hono with the route on app.use and a path', honoServer({ mount: 'use' }));

@@ -5,7 +5,7 @@
 import type * as core from '@basiq-token/core';
 import { BasiqError, errorResponse } from '@basiq-token/core';
 import type { AdapterDriver } from '../conformance/suite.js';
-import { statusOf } from '../conformance/support/listen.js';
+import { statusOf } from '../support/servers/server.js';
 
 /** The status and, when the body is JSON with `error.code`, that code. */
 export interface AppAnswer {

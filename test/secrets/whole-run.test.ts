@@ -11,9 +11,9 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformanceSuite } from '../conformance/suite.js';
 import type { ConformanceHooks } from '../conformance/suite.js';
-import { expressDriver } from '../conformance/support/express-driver.js';
-import { koaDriver } from '../conformance/support/koa-driver.js';
 import { runFaultMatrix } from '../faults/run-matrix.js';
+import { expressServer } from '../support/servers/express.js';
+import { koaServer } from '../support/servers/koa.js';
 import { expressAnswer, koaAnswer } from '../faults/targets.js';
 import { RunCapture } from './capture.js';
 import type { RecordedResponse } from './capture.js';
@@ -31,14 +31,14 @@ const hooks: ConformanceHooks = {
   onEmulator: (emulator) => capture.emulators.push(emulator),
 };
 
-runConformanceSuite('express5', capture.watch(expressDriver(express5), 'express5'), hooks);
-runConformanceSuite('koa3', capture.watch(koaDriver(koa3, { router: true }), 'koa3'), hooks);
+runConformanceSuite('express5', capture.watch(expressServer(express5), 'express5'), hooks);
+runConformanceSuite('koa3', capture.watch(koaServer(koa3, { router: true }), 'koa3'), hooks);
 runFaultMatrix(
-  { name: 'express5', driver: capture.watch(expressDriver(express5), 'express5'), appAnswer: expressAnswer },
+  { name: 'express5', driver: capture.watch(expressServer(express5), 'express5'), appAnswer: expressAnswer },
   hooks,
 );
 runFaultMatrix(
-  { name: 'koa3', driver: capture.watch(koaDriver(koa3, { router: true }), 'koa3'), appAnswer: koaAnswer },
+  { name: 'koa3', driver: capture.watch(koaServer(koa3, { router: true }), 'koa3'), appAnswer: koaAnswer },
   hooks,
 );
 

@@ -5,7 +5,7 @@ import { createApp as createExpressApp } from '../../../examples/express/src/app
 import { createApp as createKoaApp } from '../../../examples/koa/src/app.js';
 import { createApp as createNestApp } from '../../../examples/nestjs/src/app.js';
 import type { RunningApp } from '../../conformance/suite.js';
-import { running } from '../../conformance/support/listen.js';
+import { running } from '../../support/servers/server.js';
 
 /** One example app, started from its own `createApp` factory around a client the test owns. */
 export interface ExampleApp {
