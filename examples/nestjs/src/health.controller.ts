@@ -1,22 +1,23 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { BasiqService } from '@basiq-token/nestjs';
+import type { BasiqClient } from '@basiq-token/core';
+import { InjectBasiqClient } from '@basiq-token/nestjs';
 import { answerProbe } from '@basiq-token/example-shared';
 import type { ProbeAnswer } from '@basiq-token/example-shared';
 
 /** Liveness (always 200, with the client's health) and readiness (503 while no server token can be had). */
 @Controller()
 export class HealthController {
-  constructor(@Inject(BasiqService) private readonly basiq: BasiqService) {}
+  constructor(@InjectBasiqClient() private readonly client: BasiqClient) {}
 
   @Get('healthz')
   async liveness(@Res() res: Response): Promise<void> {
-    send(res, await answerProbe(this.basiq.client, 'liveness'));
+    send(res, await answerProbe(this.client, 'liveness'));
   }
 
   @Get('readyz')
   async readiness(@Res() res: Response): Promise<void> {
-    send(res, await answerProbe(this.basiq.client, 'readiness'));
+    send(res, await answerProbe(this.client, 'readiness'));
   }
 }
 

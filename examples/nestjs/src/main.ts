@@ -18,5 +18,5 @@ await runDemo({
   },
   // Closes the HTTP server, then BasiqModule closes the client it created (onApplicationShutdown).
   close: () => app.close(),
-  warmUp: () => app.get(BasiqService).client.warmUp(),
+  warmUp: () => app.get(BasiqService).warmUp(),
 });

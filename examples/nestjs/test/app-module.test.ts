@@ -6,7 +6,8 @@ import { decodeJwt } from 'jose';
 import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { loadDemoEnv } from '@basiq-token/example-shared';
-import { BasiqService } from '@basiq-token/nestjs';
+import type { BasiqClient } from '@basiq-token/core';
+import { BASIQ_CLIENT } from '@basiq-token/nestjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../src/app.module.js';
 
@@ -46,7 +47,7 @@ describe('nestjs example: AppModule in a Nest testing module', () => {
     const nest = await appFromEnvironment();
     const config = nest.get(ConfigService);
     expect(config.get('basiq.baseUrl')).toBe(emulator.url);
-    expect(nest.get(BasiqService).client.baseUrl).toBe(emulator.url);
+    expect(nest.get<BasiqClient>(BASIQ_CLIENT).baseUrl).toBe(emulator.url);
 
     const res = await request(nest.getHttpServer())
       .post('/basiq/client-token')
@@ -62,7 +63,7 @@ describe('nestjs example: AppModule in a Nest testing module', () => {
 
   it('closes the Basiq client it created when the app closes', async () => {
     const nest = await appFromEnvironment();
-    const client = nest.get(BasiqService).client;
+    const client = nest.get<BasiqClient>(BASIQ_CLIENT);
     await client.getServerToken();
     await nest.close();
     app = undefined;

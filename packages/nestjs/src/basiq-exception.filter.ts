@@ -20,6 +20,7 @@ export class BasiqExceptionFilter implements ExceptionFilter<BasiqError> {
     @Optional() @Inject(BASIQ_LOGGER) private readonly logger?: CoreLogger | false,
   ) {}
 
+  /** Answers `error` with core's status and JSON on HTTP; lets it go on elsewhere. */
   catch(error: BasiqError, host: ArgumentsHost): void {
     // Only HTTP has a status to map to; elsewhere (RPC, WebSockets) the error keeps its course.
     if (host.getType() !== 'http') throw error;

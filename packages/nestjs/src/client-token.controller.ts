@@ -2,10 +2,11 @@ import { BasiqConfigError, DEFAULT_CLIENT_TOKEN_PATH, errorResponse } from '@bas
 import { validateClientTokenRouteOptions } from '@basiq-token/core/adapter';
 import type { BasiqClient, ClientTokenMethod, Logger as CoreLogger, RouteResponse } from '@basiq-token/core';
 import { Controller, Get, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import type { CanActivate, Type } from '@nestjs/common';
+import type { CanActivate, InjectionToken, Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { BasiqExceptionFilter, sendRouteResponse } from './basiq-exception.filter.js';
 import type { ClientTokenRouteOptions, ResolveUserId } from './options.js';
+import { routeKeys } from './registration.js';
 import { BASIQ_CLIENT, BASIQ_LOGGER } from './tokens.js';
 
 /**
@@ -13,8 +14,13 @@ import { BASIQ_CLIENT, BASIQ_LOGGER } from './tokens.js';
  * the guards here), so a mistake fails when the app's module tree is built. Path, methods and
  * guards are decorator arguments, so each `forRoot()`/`forRootAsync()` gets its own class. Being
  * a real Nest route, it gets the app's global prefix, guards, interceptors and filters like any other.
+ * It answers with the client under `clientToken` (the registration's own), and says which
+ * `METHOD /path` it mounts for the bootstrap check of routes mounted twice.
  */
-export function createClientTokenController(options: ClientTokenRouteOptions): Type<unknown> {
+export function createClientTokenController(
+  options: ClientTokenRouteOptions,
+  clientToken: InjectionToken = BASIQ_CLIENT,
+): { controller: Type<unknown>; routes: string[] } {
   const route = validateClientTokenRouteOptions(options, { optionPrefix: 'clientTokenRoute' });
   const guards = validGuards(options.guards);
   const path = route.path ?? DEFAULT_CLIENT_TOKEN_PATH;
@@ -29,7 +35,7 @@ export function createClientTokenController(options: ClientTokenRouteOptions): T
   @UseGuards(...guards)
   class BasiqClientTokenController {
     constructor(
-      @Inject(BASIQ_CLIENT) private readonly client: BasiqClient,
+      @Inject(clientToken) private readonly client: BasiqClient,
       @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
       @Inject(BASIQ_LOGGER) private readonly logger: CoreLogger | false,
     ) {}
@@ -58,7 +64,7 @@ export function createClientTokenController(options: ClientTokenRouteOptions): T
     }
   }
 
-  return BasiqClientTokenController;
+  return { controller: BasiqClientTokenController, routes: routeKeys(path, route.methods) };
 }
 
 function validGuards(value: unknown): Array<Type<CanActivate> | CanActivate> {

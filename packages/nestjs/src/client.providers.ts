@@ -1,9 +1,10 @@
 import { BasiqConfigError, createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient, Logger as CoreLogger } from '@basiq-token/core';
 import { Logger } from '@nestjs/common';
-import type { Provider } from '@nestjs/common';
+import type { InjectionToken, Provider } from '@nestjs/common';
 import type { BasiqModuleOptions } from './options.js';
-import { BASIQ_CLIENT, BASIQ_LOGGER, BASIQ_MODULE_OPTIONS } from './tokens.js';
+import { REGISTRATION_CHECKED } from './registration.js';
+import { BASIQ_LOGGER, BASIQ_MODULE_OPTIONS } from './tokens.js';
 
 /** Nest's logger unless the app chose one, so the library's warnings look like the rest of the app's logs. */
 export const loggerProvider: Provider = {
@@ -13,8 +14,12 @@ export const loggerProvider: Provider = {
   inject: [BASIQ_MODULE_OPTIONS],
 };
 
-export const clientProvider: Provider = {
-  provide: BASIQ_CLIENT,
+/**
+ * The registration's client, under its token (`BASIQ_CLIENT` for the default registration), made
+ * once the bootstrap check has passed.
+ */
+export const clientProvider = (token: InjectionToken): Provider => ({
+  provide: token,
   useFactory: (options: BasiqModuleOptions, logger: CoreLogger | false): BasiqClient => {
     if (typeof options === 'object' && options !== null && 'clientTokenRoute' in options) {
       // What an older version took from the factory: say where it goes now.
@@ -29,5 +34,5 @@ export const clientProvider: Provider = {
     const { client: _client, ...core } = options;
     return createBasiqClient({ ...core, logger });
   },
-  inject: [BASIQ_MODULE_OPTIONS, BASIQ_LOGGER],
-};
+  inject: [BASIQ_MODULE_OPTIONS, BASIQ_LOGGER, REGISTRATION_CHECKED],
+});

@@ -25,6 +25,7 @@ export interface ClientTokenRouteOptions extends CoreClientTokenRouteOptions<any
 
 /** Hand the module a core client created elsewhere; the module then never closes it. */
 export interface ExistingClientOptions {
+  /** The client to use, from `createBasiqClient()`; the app keeps it and closes it. */
   client: BasiqClient;
   /** Logger for {@link BasiqExceptionFilter} (default Nest's `Logger('Basiq')`; `false` for silence). */
   logger?: Logger | false;
@@ -39,7 +40,14 @@ export type BasiqModuleOptions = (BasiqOptions & { client?: undefined }) | Exist
 
 /** What shapes the module definition itself (given to `forRoot()`/`forRootAsync()`, never to a factory). */
 export interface BasiqModuleExtras {
-  /** Register the module globally, so `BasiqService` is injectable everywhere (default `false`). */
+  /**
+   * Name this registration, to register more than one Basiq application in an app (sandbox and
+   * production, several brands): each has its own client (cache, store namespace, budget) and is
+   * injected with `@InjectBasiq(name)`. Leave it out for the default registration, injected as
+   * `BasiqService`. A name may be used once per app (checked at bootstrap).
+   */
+  name?: string;
+  /** Register the module globally, so its service is injectable everywhere (default `false`). */
   isGlobal?: boolean;
   /** Mount the client-token route (off when absent); see {@link ClientTokenRouteOptions}. */
   clientTokenRoute?: ClientTokenRouteOptions;

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Module, Param, Res } from '@nestjs/common';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { BasiqApi } from '@basiq-token/core';
+import type { BasiqApi, BasiqClient } from '@basiq-token/core';
 import { SEED_ACCOUNT_IDS } from '@basiq-token/emulator';
-import { BasiqModule, BasiqService } from '@basiq-token/nestjs';
+import { BASIQ_CLIENT, BasiqModule, BasiqService } from '@basiq-token/nestjs';
 import { nestFixtures, SEEDED_USER_ID } from './support.js';
 import type { Platform } from './support.js';
 
@@ -55,7 +55,7 @@ describe('@basiq-token/nestjs: BasiqService.api', () => {
       expect(((await missing.json()) as { data: { code: string }[] }).data[0]?.code).toBe(
         'resource-not-found',
       );
-      const client = app.get(BasiqService).client;
+      const client = app.get<BasiqClient>(BASIQ_CLIENT);
       expect(AccountsController.seen).toHaveLength(2);
       expect(AccountsController.seen[0]).toBe(client.api);
       expect(AccountsController.seen[1]).toBe(client.api);

@@ -51,14 +51,18 @@ describe('BasiqModule', () => {
     expect(emulator().counters.tokenCalls).toBe(1);
 
     const service = app.get(BasiqService);
-    expect(service.client).toBeInstanceOf(BasiqClient);
-    expect(app.get(BASIQ_CLIENT)).toBe(service.client);
+    const client = app.get<BasiqClient>(BASIQ_CLIENT);
+    expect(client).toBeInstanceOf(BasiqClient);
     const token = await service.getClientToken(SEEDED_USER_ID);
     expect(token.userId).toBe(SEEDED_USER_ID);
     expect(service.consentUrl(token, { action: 'connect' })).toMatch(
       /^https:\/\/consent\.basiq\.io\/home\?token=.+&action=connect$/,
     );
-    expect(await service.getServerToken()).toBe(await service.client.getServerToken());
+    expect(await service.getServerToken()).toBe(await client.getServerToken());
+    expect(service.health()).toEqual(client.health());
+    expect(service.health().ready).toBe(true);
+    expect((await service.warmUp()).ready).toBe(true);
+    expect(emulator().counters.tokenCalls).toBe(2);
   });
 
   it('forRootAsync: useClass and useExisting option factories', async () => {
@@ -106,7 +110,7 @@ describe('BasiqModule', () => {
     @Module({ imports: [BasiqModule.forRoot(emulatorOptions())] })
     class OwnModule {}
     const own = await NestFactory.createApplicationContext(OwnModule, { logger: false });
-    const created = own.get(BasiqService).client;
+    const created = own.get<BasiqClient>(BASIQ_CLIENT);
     await created.getServerToken();
     await own.close();
     await expect(created.getServerToken()).rejects.toMatchObject({ code: 'client_closed' });
@@ -116,7 +120,7 @@ describe('BasiqModule', () => {
       @Module({ imports: [BasiqModule.forRoot({ client: given })] })
       class GivenModule {}
       const app = await NestFactory.createApplicationContext(GivenModule, { logger: false });
-      expect(app.get(BasiqService).client).toBe(given);
+      expect(app.get(BASIQ_CLIENT)).toBe(given);
       await app.close();
       expect(typeof (await given.getServerToken())).toBe('string');
     } finally {
@@ -135,7 +139,7 @@ describe('BasiqModule', () => {
     const app = await NestFactory.createApplicationContext(DefaultLogging, { logger: nestLogs });
     track(app);
     emulator().injectFault({ path: '/token', status: 503, times: 5 });
-    const answer = await app.get(BasiqService).client.handleClientTokenRequest(SEEDED_USER_ID);
+    const answer = await app.get<BasiqClient>(BASIQ_CLIENT).handleClientTokenRequest(SEEDED_USER_ID);
     expect(answer.status).toBe(503);
     const basiqLines = nestLogs.lines.filter((line) => line.context === 'Basiq');
     expect(basiqLines.some((line) => line.level === 'warn' && line.message.includes('503'))).toBe(true);
@@ -156,7 +160,9 @@ describe('BasiqModule', () => {
     class OwnLogging {}
     const app2 = await NestFactory.createApplicationContext(OwnLogging, { logger: nestLogs2 });
     track(app2);
-    expect((await app2.get(BasiqService).client.handleClientTokenRequest(SEEDED_USER_ID)).status).toBe(503);
+    expect((await app2.get<BasiqClient>(BASIQ_CLIENT).handleClientTokenRequest(SEEDED_USER_ID)).status).toBe(
+      503,
+    );
     expect(ownLines.some((line) => line.includes('503'))).toBe(true);
     expect(nestLogs2.lines.filter((line) => line.context === 'Basiq')).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { INestApplication, INestApplicationContext, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -78,4 +79,57 @@ export class CapturingLogger implements LoggerService {
   verbose(message: unknown, context?: unknown): void {
     this.lines.push({ level: 'verbose', message: String(message), context });
   }
+}
+
+/** What a {@link recordingProxy} saw: each request's method, path and `Authorization`. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+}
+
+/**
+ * A loopback HTTP proxy in front of `target` that writes down every request's `Authorization`,
+ * to see exactly what reached one emulator (the client under test cannot vouch for itself).
+ */
+export async function recordingProxy(
+  target: string,
+): Promise<{ url: string; seen: SeenRequest[]; close: () => Promise<void> }> {
+  const seen: SeenRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization });
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) {
+          headers.set(name, value);
+        }
+      }
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      fetch(`${target}${req.url ?? '/'}`, { method: req.method, headers, body, redirect: 'manual' })
+        .then(async (answer) => {
+          const text = Buffer.from(await answer.arrayBuffer());
+          const type = answer.headers.get('content-type');
+          res.writeHead(answer.status, type ? { 'content-type': type } : {});
+          res.end(text);
+        })
+        .catch(() => {
+          res.writeHead(502);
+          res.end();
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
