@@ -25,11 +25,12 @@ export interface FaultTarget {
 }
 
 /**
- * Express: the driver mounts the adapter's `basiqErrorHandler()`, which answers core's
- * `errorResponse` (status and JSON code) for every `BasiqError`; anything else reaches the
- * driver's own error middleware: the error's own HTTP status, else 500, and an `app_error` body.
+ * Express, Hono and Fastify (the plugin in a scope of its own): the app (test/support/servers)
+ * hands errors to the adapter's error handler, which answers core's `errorResponse` (status and
+ * JSON code) for every `BasiqError`; anything else reaches the app's own handler: the error's own
+ * HTTP status, else 500, and an `app_error` body.
  */
-export function expressAnswer(error: unknown): AppAnswer {
+export function appHandlerAnswer(error: unknown): AppAnswer {
   if (error instanceof BasiqError) return coreAnswer(error);
   return { status: statusOf(error) ?? 500, code: 'app_error' };
 }

@@ -14,7 +14,7 @@ import type { ConformanceHooks } from '../conformance/suite.js';
 import { runFaultMatrix } from '../faults/run-matrix.js';
 import { expressServer } from '../support/servers/express.js';
 import { koaServer } from '../support/servers/koa.js';
-import { expressAnswer, koaAnswer } from '../faults/targets.js';
+import { appHandlerAnswer, koaAnswer } from '../faults/targets.js';
 import { RunCapture } from './capture.js';
 import type { RecordedResponse } from './capture.js';
 import { findSecrets } from './scan.js';
@@ -34,7 +34,11 @@ const hooks: ConformanceHooks = {
 runConformanceSuite('express5', capture.watch(expressServer(express5), 'express5'), hooks);
 runConformanceSuite('koa3', capture.watch(koaServer(koa3, { router: true }), 'koa3'), hooks);
 runFaultMatrix(
-  { name: 'express5', driver: capture.watch(expressServer(express5), 'express5'), appAnswer: expressAnswer },
+  {
+    name: 'express5',
+    driver: capture.watch(expressServer(express5), 'express5'),
+    appAnswer: appHandlerAnswer,
+  },
   hooks,
 );
 runFaultMatrix(
