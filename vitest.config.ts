@@ -24,6 +24,11 @@ export default defineConfig({
           find: new RegExp(`^@basiq-token/core/${entry}$`),
           replacement: fileURLToPath(new URL(`./packages/core/src/${entry}.ts`, import.meta.url)),
         })),
+        // The Nest adapter's Terminus indicator (its own entry: @nestjs/terminus is optional).
+        {
+          find: /^@basiq-token\/nestjs\/terminus$/,
+          replacement: fileURLToPath(new URL('./packages/nestjs/src/terminus.ts', import.meta.url)),
+        },
         {
           find: /^@basiq-token\/example-shared$/,
           replacement: fileURLToPath(new URL('./examples/shared/src/index.ts', import.meta.url)),
