@@ -59,11 +59,11 @@ const SELECTION_KEYS = ['clients', 'select'];
 
 /**
  * Whether an adapter was given a {@link BasiqClientSelection} (an object with `clients` or
- * `select`) rather than a client or `BasiqOptions`.
+ * `select` set) rather than a client or `BasiqOptions`.
  */
 export function isClientSelection(value: unknown): value is BasiqClientSelection<never> {
   if (typeof value !== 'object' || value === null || isBasiqClient(value as BasiqClient)) return false;
-  return SELECTION_KEYS.some((key) => Object.prototype.hasOwnProperty.call(value, key));
+  return SELECTION_KEYS.some((key) => (value as Record<string, unknown>)[key] !== undefined);
 }
 
 /**
