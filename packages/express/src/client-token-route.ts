@@ -4,6 +4,7 @@ import type {
   BasiqClient,
   ClientTokenRouteOptions as CoreClientTokenRouteOptions,
   ResolveUserId,
+  RouteResponse,
 } from '@basiq-token/core';
 
 /**
@@ -28,14 +29,26 @@ export type ClientTokenRouteOptions = CoreClientTokenRouteOptions<Request>;
  * ```
  */
 export function clientTokenRoute(client: BasiqClient, options: ClientTokenRouteOptions): RequestHandler {
+  return routeFor(() => ({ client }), options);
+}
+
+/** What a route asks for each request: the client, or the answer to send instead (an unknown name). */
+export type PickClient = (req: Request) => { client?: BasiqClient; answer?: RouteResponse };
+
+/** The route over a client chosen per request (`basiq({ clients, select })`). */
+export function routeFor(pick: PickClient, options: ClientTokenRouteOptions): RequestHandler {
   const route = validateClientTokenRouteOptions(options, { optionPrefix: 'clientTokenRoute' });
   const { path, body } = route;
   const methods: readonly string[] = route.methods;
   const resolveUserId = route.resolveUserId as ResolveUserId<Request>;
 
   async function answer(req: Request, res: Response): Promise<void> {
-    const userId = await resolveUserId(req);
-    const route = await client.handleClientTokenRequest(userId);
+    // The client first: a request for an application the process does not serve is answered
+    // before the app's own authentication is asked anything.
+    const picked = pick(req);
+    const route =
+      picked.answer ??
+      (await (picked.client as BasiqClient).handleClientTokenRequest(await resolveUserId(req)));
     res.status(route.status).set(route.headers);
     // Not res.json(): no ETag, so never a 304 for a response that must not be cached.
     res.end(routeBodyText(route, body));

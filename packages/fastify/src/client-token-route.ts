@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { DEFAULT_CLIENT_TOKEN_PATH } from '@basiq-token/core';
 import { validateClientTokenRouteOptions } from '@basiq-token/core/adapter';
-import type { BasiqClient, ClientTokenRouteOptions as CoreRouteOptions } from '@basiq-token/core';
+import type {
+  BasiqClient,
+  ClientTokenRouteOptions as CoreRouteOptions,
+  RouteResponse,
+} from '@basiq-token/core';
 
 /**
  * Options of the client-token route: core's one options type, with `resolveUserId` given
@@ -10,6 +14,9 @@ import type { BasiqClient, ClientTokenRouteOptions as CoreRouteOptions } from '@
  * to `POST`, `body` to `'object'` (or `'token'` for the bare token string).
  */
 export type ClientTokenRouteOptions = CoreRouteOptions<FastifyRequest>;
+
+/** What the route asks for each request: the client, or the answer to send instead (an unknown name). */
+export type PickClient = (request: FastifyRequest) => { client?: BasiqClient; answer?: RouteResponse };
 
 const errorSchema = {
   type: 'object',
@@ -44,9 +51,10 @@ const tokenObjectSchema = {
  */
 export function registerClientTokenRoute(
   fastify: FastifyInstance,
-  client: BasiqClient,
+  client: BasiqClient | PickClient,
   options: ClientTokenRouteOptions,
 ): void {
+  const pick: PickClient = typeof client === 'function' ? client : () => ({ client });
   const route = validateClientTokenRouteOptions(options, { optionPrefix: 'clientTokenRoute' });
   const resolveUserId = route.resolveUserId as (request: FastifyRequest) => unknown;
   const bareToken = route.body === 'token';
@@ -63,8 +71,12 @@ export function registerClientTokenRoute(
     exposeHeadRoute: false,
     schema,
     handler: async (request, reply) => {
-      const userId = await resolveUserId(request);
-      const answer = await client.handleClientTokenRequest(userId);
+      // The client first: a request for an application the process does not serve is answered
+      // before the app's own authentication is asked anything.
+      const picked = pick(request);
+      const answer =
+        picked.answer ??
+        (await (picked.client as BasiqClient).handleClientTokenRequest(await resolveUserId(request)));
       void reply.code(answer.status).headers(answer.headers);
       if (bareToken && answer.status === 200 && 'access_token' in answer.body) {
         // A string payload is sent as is; serialised through the schema it becomes JSON.

@@ -1,7 +1,7 @@
 export { basiqFastify, basiqFastify as default } from './plugin.js';
-export type { BasiqPluginOptions, BasiqPluginExtras } from './plugin.js';
+export type { BasiqPluginOptions, BasiqPluginExtras, BasiqPluginSelection } from './plugin.js';
 export type { ClientTokenRouteOptions } from './client-token-route.js';
 export { basiqErrorHandler } from './error-handler.js';
 export type { BasiqErrorHandlerOptions, FastifyErrorHandler } from './error-handler.js';
-export type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+export type { BasiqClient, BasiqOptions, BasiqClientRegistry, BasiqClientSelection } from '@basiq-token/core';
 export type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';

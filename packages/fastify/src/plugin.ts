@@ -1,8 +1,15 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { BasiqConfigError } from '@basiq-token/core';
-import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
-import { useClient } from '@basiq-token/core/adapter';
+import type { BasiqClient, BasiqClientEntries, BasiqClientSelection, BasiqOptions } from '@basiq-token/core';
+import {
+  isBasiqClient,
+  isBasiqClientRegistry,
+  isClientSelection,
+  routeBodyText,
+  useClient,
+  useClientSelector,
+} from '@basiq-token/core/adapter';
 import { basiqRequestContext } from '@basiq-token/core/axios';
 import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
 import { registerClientTokenRoute } from './client-token-route.js';
@@ -33,10 +40,25 @@ export interface BasiqPluginExtras {
 /**
  * The plugin's options: core's `BasiqOptions` (the plugin creates the client, logs through
  * Fastify's logger unless `logger` is given, and closes it in `onClose`), or an existing `client`
- * (the app's to close), plus {@link BasiqPluginExtras}.
+ * (the app's to close), or several Basiq applications, `{ clients, select }` (see
+ * {@link BasiqPluginSelection}), plus {@link BasiqPluginExtras}.
  */
-export type BasiqPluginOptions = ((BasiqOptions & { client?: undefined }) | { client: BasiqClient }) &
+export type BasiqPluginOptions = (
+  (BasiqOptions & { client?: undefined }) | { client: BasiqClient } | BasiqPluginSelection
+) &
   BasiqPluginExtras;
+
+/**
+ * Several Basiq applications in one scope: `request.basiq` is the client `select(request)` names
+ * among `clients` (`createBasiqClients(...)`, the app's to close, or its entries, made with
+ * Fastify's logger unless they give one and closed in `onClose`). A name the registry does not
+ * hold is answered `500 internal_error` JSON in `onRequest`; an error `select` throws reaches
+ * Fastify's error handling.
+ */
+export interface BasiqPluginSelection extends BasiqClientSelection<FastifyRequest> {
+  /** Not with `clients`: the selection names its clients. */
+  client?: undefined;
+}
 
 // Fastify's own register options, passed along in the plugin's options; never core's business.
 const FASTIFY_KEYS = ['prefix', 'logLevel', 'logSerializers'] as const;
@@ -50,6 +72,11 @@ const basiqPlugin: FastifyPluginAsync<BasiqPluginOptions> = async (fastify, opti
       '@basiq-token/fastify is already registered in this scope; register a second Basiq application in its own scope (fastify.register(async (scope) => …))',
       { option: 'client' },
     );
+  }
+  if (isClientSelection(options)) {
+    selecting(fastify, options as BasiqPluginSelection & BasiqPluginExtras);
+    registered.add(fastify);
+    return;
   }
   const { client, close } = useClient(clientOrOptions(fastify, options));
   // Once per scope, never per request.
@@ -67,6 +94,61 @@ const basiqPlugin: FastifyPluginAsync<BasiqPluginOptions> = async (fastify, opti
   fastify.addHook('onClose', () => close());
   registered.add(fastify);
 };
+
+function selecting(fastify: FastifyInstance, options: BasiqPluginSelection & BasiqPluginExtras): void {
+  if (options.client !== undefined) {
+    throw new BasiqConfigError('@basiq-token/fastify takes either client or { clients, select }, not both', {
+      option: 'client',
+    });
+  }
+  const selector = useClientSelector(
+    { ...options, clients: withFastifyLogger(fastify, options.clients) },
+    {
+      optionPrefix: '@basiq-token/fastify',
+      context: basiqRequestContext,
+      allowedKeys: ['client', 'clientTokenRoute', 'errorHandler', ...FASTIFY_KEYS],
+    },
+  );
+  const { clients } = selector;
+  if (!fastify.hasRequestDecorator('basiq')) fastify.decorateRequest('basiq', null, []);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    let picked;
+    try {
+      picked = selector.pick(request);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (picked.answer) {
+      // Answered here, without `done()`: Fastify ends the request with this reply.
+      void reply.code(picked.answer.status).headers(picked.answer.headers).send(routeBodyText(picked.answer));
+      return;
+    }
+    request.basiq = picked.context;
+    done();
+  });
+  if (options.errorHandler !== false) {
+    fastify.setErrorHandler(basiqErrorHandler({ client: clients.get(clients.names[0] as string) }));
+  }
+  if (options.clientTokenRoute) {
+    registerClientTokenRoute(fastify, (request) => selector.pick(request), options.clientTokenRoute);
+  }
+  fastify.addHook('onClose', () => selector.close());
+}
+
+// Entries the plugin makes clients from log through Fastify's logger, as a single client does.
+function withFastifyLogger(
+  fastify: FastifyInstance,
+  clients: BasiqPluginSelection['clients'],
+): BasiqPluginSelection['clients'] {
+  if (typeof clients !== 'object' || clients === null || isBasiqClientRegistry(clients)) return clients;
+  const entries: Record<string, BasiqClient | BasiqOptions> = {};
+  for (const [name, entry] of Object.entries(clients as BasiqClientEntries)) {
+    const isOptions = typeof entry === 'object' && entry !== null && !isBasiqClient(entry);
+    entries[name] = isOptions && entry.logger === undefined ? { ...entry, logger: fastify.log } : entry;
+  }
+  return entries;
+}
 
 function clientOrOptions(fastify: FastifyInstance, options: BasiqPluginOptions): BasiqClient | BasiqOptions {
   if (typeof options !== 'object' || options === null) {

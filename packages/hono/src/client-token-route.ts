@@ -1,7 +1,12 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { createClientTokenFetchHandler } from '@basiq-token/core';
+import { createClientTokenFetchHandler, routeResponseToFetch } from '@basiq-token/core';
 import { validateClientTokenRouteOptions } from '@basiq-token/core/adapter';
-import type { BasiqClient, ClientTokenRouteOptions as CoreRouteOptions } from '@basiq-token/core';
+import type {
+  BasiqClient,
+  ClientTokenFetchHandler,
+  ClientTokenRouteOptions as CoreRouteOptions,
+  RouteResponse,
+} from '@basiq-token/core';
 
 /**
  * Options of the client-token route: core's one options type, with `resolveUserId` given Hono's
@@ -24,24 +29,43 @@ export function clientTokenRoute(
   client: BasiqClient | (() => BasiqClient),
   options: ClientTokenRouteOptions,
 ): MiddlewareHandler {
+  const clientOf = typeof client === 'function' ? client : () => client;
+  return routeFor(() => ({ client: clientOf() }), options);
+}
+
+/** What a route asks for each request: the client, or the answer to send instead (an unknown name). */
+export type PickClient = (c: Context) => { client?: BasiqClient; answer?: RouteResponse };
+
+/** The route over a client chosen per request (`basiq({ clients, select })`). */
+export function routeFor(pick: PickClient, options: ClientTokenRouteOptions): MiddlewareHandler {
   const route = validateClientTokenRouteOptions(options, { optionPrefix: 'clientTokenRoute' });
   const resolveUserId = route.resolveUserId as (c: Context) => unknown;
   // Core's handler sees the Fetch Request; the app's resolver wants Hono's Context, found again
   // by the Request it wraps (weakly held: gone with the request).
   const contexts = new WeakMap<Request, Context>();
-  const handler = createClientTokenFetchHandler(client, {
+  const handlerOptions = {
     resolveUserId: (request: Request) => {
       const c = contexts.get(request);
       return c === undefined ? undefined : resolveUserId(c);
     },
     methods: route.methods,
     body: route.body,
-  });
+  };
+  // One handler per client, made on its first request: as many as the app has clients.
+  const handlers = new Map<BasiqClient, ClientTokenFetchHandler>();
   const { path } = route;
   return async (c, next) => {
     if (path !== undefined && c.req.path !== path) {
       await next();
       return;
+    }
+    const picked = pick(c);
+    if (picked.answer) return routeResponseToFetch(picked.answer);
+    const client = picked.client as BasiqClient;
+    let handler = handlers.get(client);
+    if (handler === undefined) {
+      handler = createClientTokenFetchHandler(client, handlerOptions);
+      handlers.set(client, handler);
     }
     contexts.set(c.req.raw, c);
     return handler(c.req.raw);

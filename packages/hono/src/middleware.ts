@@ -1,10 +1,11 @@
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
-import { useClient } from '@basiq-token/core/adapter';
+import { routeResponseToFetch } from '@basiq-token/core';
+import type { BasiqClient, BasiqClientRegistry, BasiqClientSelection, BasiqOptions } from '@basiq-token/core';
+import { isClientSelection, useClient, useClientSelector } from '@basiq-token/core/adapter';
 import { basiqRequestContext } from '@basiq-token/core/axios';
 import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
-import { clientTokenRoute } from './client-token-route.js';
+import { clientTokenRoute, routeFor } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
 import { basiqErrorHandler } from './error-handler.js';
 import type { BasiqErrorHandlerOptions } from './error-handler.js';
@@ -35,6 +36,24 @@ export interface BasiqMiddleware<
 }
 
 /**
+ * The middleware `basiq({ clients, select })` returns: `c.var.basiq` is the context of the client
+ * `select(c)` names, and the client-token route uses that client.
+ */
+export interface BasiqClientsMiddleware extends MiddlewareHandler<BasiqEnv> {
+  /** The clients the requests are served from. */
+  readonly clients: BasiqClientRegistry;
+  /** The client-token route, answering with each request's selected client. */
+  clientTokenRoute(options: ClientTokenRouteOptions): MiddlewareHandler;
+  /**
+   * The error handler for `app.onError(...)`: Basiq errors answered with core's `errorResponse`,
+   * logged through the registry's first client. See {@link basiqErrorHandler}.
+   */
+  onError(options?: Omit<BasiqErrorHandlerOptions, 'client'>): ErrorHandler;
+  /** Closes the clients if `basiq()` made the registry from entries; a registry handed in stays the app's. */
+  close(): Promise<void>;
+}
+
+/**
  * Hono middleware that puts the Basiq client on the context: `c.var.basiq` (type your app with
  * {@link BasiqEnv}). Give it a `BasiqClient`, `BasiqOptions` to have it create (and own) one, or a
  * {@link BasiqClientFactory} run on the first request. The client and its request context are
@@ -47,9 +66,16 @@ export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddlew
  * request's context, e.g. Workers' bindings) and kept; `client` is `undefined` until then.
  */
 export function basiq(factory: BasiqClientFactory): BasiqMiddleware<BasiqClient | undefined>;
+/**
+ * Several Basiq applications: `c.var.basiq` is the client `select(c)` names among `clients`
+ * (`createBasiqClients(...)` or its entries). A name the registry does not hold is answered
+ * `500 internal_error` JSON here; an error `select` throws reaches `app.onError`.
+ */
+export function basiq(selection: BasiqClientSelection<Context>): BasiqClientsMiddleware;
 export function basiq(
-  source: BasiqClient | BasiqOptions | BasiqClientFactory,
-): BasiqMiddleware<BasiqClient | undefined> {
+  source: BasiqClient | BasiqOptions | BasiqClientFactory | BasiqClientSelection<Context>,
+): BasiqMiddleware<BasiqClient | undefined> | BasiqClientsMiddleware {
+  if (isClientSelection(source)) return selecting(source as BasiqClientSelection<Context>);
   let client: BasiqClient | undefined;
   let release = async (): Promise<void> => {};
   let context: BasiqRequestContext | undefined;
@@ -107,4 +133,23 @@ export function basiq(
     get: () => client,
     enumerable: true,
   }) as BasiqMiddleware<BasiqClient | undefined>;
+}
+
+function selecting(selection: BasiqClientSelection<Context>): BasiqClientsMiddleware {
+  const selector = useClientSelector(selection, { context: basiqRequestContext });
+  const { clients } = selector;
+  const middleware = createMiddleware<BasiqEnv>(async (c, next) => {
+    const picked = selector.pick(c);
+    if (picked.answer) return routeResponseToFetch(picked.answer);
+    c.set('basiq', picked.context);
+    await next();
+  });
+  const first = clients.get(clients.names[0] as string);
+  return Object.assign(middleware, {
+    clients,
+    clientTokenRoute: (options: ClientTokenRouteOptions) => routeFor((c) => selector.pick(c), options),
+    onError: (options?: Omit<BasiqErrorHandlerOptions, 'client'>) =>
+      basiqErrorHandler({ ...options, client: first }),
+    close: () => selector.close(),
+  });
 }

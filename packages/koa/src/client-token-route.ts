@@ -4,9 +4,11 @@ import type {
   BasiqClient,
   ClientTokenRouteOptions as CoreClientTokenRouteOptions,
   ResolveUserId,
+  RouteResponse,
 } from '@basiq-token/core';
 import { toKoaError } from './koa-error.js';
 import { answerBasiqError, respond } from './respond.js';
+import type { ErrorAnswerer } from './respond.js';
 
 /**
  * Options of the client-token route middleware: core's one route description, with Koa's `ctx`
@@ -29,6 +31,18 @@ export type ClientTokenRouteOptions = CoreClientTokenRouteOptions<Context>;
  * ```
  */
 export function clientTokenRoute(client: BasiqClient, options: ClientTokenRouteOptions): Middleware {
+  return routeFor(() => ({ client }), options, client);
+}
+
+/** What a route asks for each request: the client, or the answer to send instead (an unknown name). */
+export type PickClient = (ctx: Context) => { client?: BasiqClient; answer?: RouteResponse };
+
+/** The route over a client chosen per request (`basiq({ clients, select })`). */
+export function routeFor(
+  pick: PickClient,
+  options: ClientTokenRouteOptions,
+  errors: ErrorAnswerer,
+): Middleware {
   const route = validateClientTokenRouteOptions(options, { optionPrefix: 'clientTokenRoute' });
   const { path, body } = route;
   const methods: readonly string[] = route.methods;
@@ -36,12 +50,20 @@ export function clientTokenRoute(client: BasiqClient, options: ClientTokenRouteO
   return async (ctx, next) => {
     if (path !== undefined && (ctx.path !== path || !methods.includes(ctx.method))) return next();
     let userId: unknown;
+    let picked: ReturnType<PickClient>;
     try {
-      userId = await resolveUserId(ctx);
+      // The client first: a request for an application the process does not serve is answered
+      // before the app's own authentication is asked anything.
+      picked = pick(ctx);
+      if (picked.answer === undefined) userId = await resolveUserId(ctx);
     } catch (error) {
-      if (answerBasiqError(ctx, client, error)) return;
+      if (answerBasiqError(ctx, errors, error)) return;
       throw toKoaError(error);
     }
-    respond(ctx, await client.handleClientTokenRequest(userId), body);
+    respond(
+      ctx,
+      picked.answer ?? (await (picked.client as BasiqClient).handleClientTokenRequest(userId)),
+      body,
+    );
   };
 }

@@ -1,11 +1,11 @@
-import type { Middleware } from 'koa';
-import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
-import { useClient } from '@basiq-token/core/adapter';
+import type { Context, Middleware } from 'koa';
+import type { BasiqClient, BasiqClientRegistry, BasiqClientSelection, BasiqOptions } from '@basiq-token/core';
+import { isClientSelection, useClient, useClientSelector } from '@basiq-token/core/adapter';
 import { basiqRequestContext } from '@basiq-token/core/axios';
 import type { BasiqAxiosRequestContext as BasiqRequestContext } from '@basiq-token/core/axios';
-import { clientTokenRoute } from './client-token-route.js';
+import { clientTokenRoute, routeFor } from './client-token-route.js';
 import type { ClientTokenRouteOptions } from './client-token-route.js';
-import { answerBasiqError } from './respond.js';
+import { answerBasiqError, respond } from './respond.js';
 
 /** What `basiq()` adds to `ctx.state`; use it when your middleware types name their state. */
 export interface BasiqState {
@@ -32,6 +32,19 @@ export interface BasiqMiddleware extends Middleware {
 }
 
 /**
+ * The middleware `basiq({ clients, select })` returns: `ctx.state.basiq` is the context of the
+ * client `select(ctx)` names, and the client-token route uses that client.
+ */
+export interface BasiqClientsMiddleware extends Middleware {
+  /** The clients the requests are served from. */
+  readonly clients: BasiqClientRegistry;
+  /** The client-token route middleware, answering with each request's selected client. */
+  clientTokenRoute(options: ClientTokenRouteOptions): Middleware;
+  /** Closes the clients if `basiq()` made the registry from entries; a registry handed in stays the app's. */
+  close(): Promise<void>;
+}
+
+/**
  * Koa middleware that puts the Basiq client on `ctx.state.basiq`. Give it a `BasiqClient`, or
  * `BasiqOptions` to have it create (and own) one. Mount it before your routes (app-wide or on a
  * router): a Basiq error thrown by what follows it is answered as the client-token route answers
@@ -40,8 +53,19 @@ export interface BasiqMiddleware extends Middleware {
  * refused is 502), logged through the client's logger, and emitted on `app.on('error')` for the
  * listeners the app added (with Koa's `status` and `expose`). Other errors pass on untouched.
  */
-export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware {
-  const { client, close } = useClient(clientOrOptions);
+export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddleware;
+/**
+ * Several Basiq applications: `ctx.state.basiq` is the client `select(ctx)` names among
+ * `clients` (`createBasiqClients(...)` or its entries), and Basiq errors thrown after it are
+ * answered through that client. A name the registry does not hold is answered
+ * `500 internal_error` JSON here; an error `select` throws reaches Koa's error handling.
+ */
+export function basiq(selection: BasiqClientSelection<Context>): BasiqClientsMiddleware;
+export function basiq(
+  source: BasiqClient | BasiqOptions | BasiqClientSelection<Context>,
+): BasiqMiddleware | BasiqClientsMiddleware {
+  if (isClientSelection(source)) return selecting(source as BasiqClientSelection<Context>);
+  const { client, close } = useClient(source as BasiqClient | BasiqOptions);
   const context = basiqRequestContext(client);
   const middleware: Middleware = async (ctx, next) => {
     ctx.state.basiq = context;
@@ -58,5 +82,28 @@ export function basiq(clientOrOptions: BasiqClient | BasiqOptions): BasiqMiddlew
     client,
     clientTokenRoute: (options: ClientTokenRouteOptions) => clientTokenRoute(client, options),
     close,
+  });
+}
+
+function selecting(selection: BasiqClientSelection<Context>): BasiqClientsMiddleware {
+  const selector = useClientSelector(selection, { context: basiqRequestContext });
+  const middleware: Middleware = async (ctx, next) => {
+    const picked = selector.pick(ctx as Context);
+    if (picked.answer) {
+      respond(ctx, picked.answer);
+      return;
+    }
+    ctx.state.basiq = picked.context;
+    try {
+      await next();
+    } catch (error) {
+      if (!answerBasiqError(ctx, picked.client, error)) throw error;
+    }
+  };
+  return Object.assign(middleware, {
+    clients: selector.clients,
+    clientTokenRoute: (options: ClientTokenRouteOptions) =>
+      routeFor((ctx) => selector.pick(ctx), options, selector),
+    close: () => selector.close(),
   });
 }

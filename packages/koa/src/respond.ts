@@ -16,6 +16,9 @@ export function respond(
   ctx.body = routeBodyText(answer, form);
 }
 
+/** Whose `errorResponse` answers (and logs) an error: a client, or a registry of them. */
+export type ErrorAnswerer = Pick<BasiqClient, 'errorResponse'>;
+
 /**
  * Answers a Basiq error with core's `errorResponse`, where Koa's own error handling would answer
  * text (and, for a 4xx, the error's own message). As Koa's handling does, headers the failed
@@ -25,10 +28,10 @@ export function respond(
  * the client's logger, and that listener would print its stack again, `logger: false` or not.
  * Returns `false`, having written nothing, for any other error or once the response has started.
  */
-export function answerBasiqError(ctx: ParameterizedContext, client: BasiqClient, error: unknown): boolean {
+export function answerBasiqError(ctx: ParameterizedContext, errors: ErrorAnswerer, error: unknown): boolean {
   if (!(error instanceof BasiqError) || ctx.headerSent || !ctx.writable) return false;
   for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
-  respond(ctx, client.errorResponse(error));
+  respond(ctx, errors.errorResponse(error));
   const app = ctx.app;
   if (app.listeners('error').some((listener) => listener !== app.onerror)) {
     app.emit('error', toKoaError(error), ctx);
