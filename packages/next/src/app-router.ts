@@ -3,6 +3,8 @@ import type { BasiqClient, ClientTokenRouteOptions } from '@basiq-token/core';
 import type { NextRequest } from 'next/server.js';
 import { getBasiqClient } from './client-cache.js';
 import type { NextClientSource } from './client-cache.js';
+import { selectingFetchHandler, selectionOf } from './client-selection.js';
+import type { NextClientSelection } from './client-selection.js';
 
 /** An App Router route handler. The second argument is Next's route context (unused). */
 export type NextRouteHandler = (request: NextRequest, context?: unknown) => Promise<Response>;
@@ -11,6 +13,13 @@ export type NextRouteHandler = (request: NextRequest, context?: unknown) => Prom
 export interface NextClientTokenRouteOptions extends ClientTokenRouteOptions<NextRequest> {
   /** The Basiq client or its options (default: from `BASIQ_API_KEY`/`BASIQ_API_URL`); see {@link NextClientSource}. */
   client?: NextClientSource;
+  /**
+   * Several Basiq applications (instead of `client`): the clients by name, with `select`; see
+   * {@link NextClientSelection}. An unknown name is answered `500 internal_error` JSON.
+   */
+  clients?: NextClientSelection<NextRequest>['clients'];
+  /** With `clients`: the name of the client for this request (by host, path or a header). */
+  select?: NextClientSelection<NextRequest>['select'];
 }
 
 /** The handlers to export from a `route.ts`; each answers 405 for a method the options do not allow. */
@@ -40,7 +49,16 @@ export interface NextClientTokenRouteHandlers {
  * Next unchanged. Runs on the Node and Edge runtimes: it uses only the Fetch API.
  */
 export function clientTokenRouteHandlers(options: NextClientTokenRouteOptions): NextClientTokenRouteHandlers {
-  const { client, ...route } = options ?? ({} as NextClientTokenRouteOptions);
+  const { client, clients, select, ...route } = options ?? ({} as NextClientTokenRouteOptions);
+  const selection = selectionOf({ client, clients, select });
+  if (selection) {
+    const handler = selectingFetchHandler(
+      selection,
+      route as ClientTokenRouteOptions<Request>,
+      (request) => request as NextRequest,
+    ) as NextRouteHandler;
+    return { GET: handler, POST: handler };
+  }
   const handler = createClientTokenFetchHandler(
     lazyClient(client),
     route as ClientTokenRouteOptions<Request>,

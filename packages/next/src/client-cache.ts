@@ -1,6 +1,8 @@
 import { BasiqConfigError, createBasiqClient } from '@basiq-token/core';
-import { isBasiqClient } from '@basiq-token/core/adapter';
+import { isBasiqClient, isClientSelection } from '@basiq-token/core/adapter';
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
+import { selectBasiqClient } from './client-selection.js';
+import type { NextClientSelection } from './client-selection.js';
 
 /**
  * Where the Next adapter finds its Basiq client: an existing `BasiqClient` (the app's; never
@@ -41,8 +43,44 @@ function registry(): Registry {
  * });
  * ```
  */
-export function getBasiqClient(source?: NextClientSource): BasiqClient {
-  const resolved = typeof source === 'function' ? source() : (source ?? optionsFromEnv());
+export function getBasiqClient(source?: NextClientSource): BasiqClient;
+/**
+ * Several Basiq applications: the client `selection.select(request)` names (see
+ * {@link NextClientSelection}), for a route handler or a Server Component given the request.
+ * Throws a `BasiqConfigError` for a name the selection does not hold (`withBasiqErrors`
+ * answers it `500 internal_error`).
+ *
+ * @example
+ * ```ts
+ * // lib/basiq.ts
+ * export const tenants = {
+ *   clients: () => ({ sandbox: { apiKey: process.env.BASIQ_SANDBOX_KEY! }, production: { apiKey: process.env.BASIQ_API_KEY! } }),
+ *   select: (request: Request) => (new URL(request.url).hostname.startsWith('sandbox.') ? 'sandbox' : 'production'),
+ * };
+ * // app/api/institutions/route.ts
+ * export const GET = withBasiqErrors(async (request: Request) => {
+ *   const { data } = await getBasiqClient(tenants, request).api.GET('/institutions');
+ *   return Response.json(data);
+ * });
+ * ```
+ */
+export function getBasiqClient(selection: NextClientSelection, request: Request): BasiqClient;
+export function getBasiqClient(
+  source?: NextClientSource | NextClientSelection,
+  request?: Request,
+): BasiqClient {
+  if (isClientSelection(source)) {
+    if (request === undefined) {
+      throw new BasiqConfigError('getBasiqClient(selection, request) needs the request to select a client', {
+        option: 'request',
+      });
+    }
+    return selectBasiqClient(source as NextClientSelection, request);
+  }
+  const resolved =
+    typeof source === 'function'
+      ? source()
+      : ((source as BasiqClient | BasiqOptions | undefined) ?? optionsFromEnv());
   if (isBasiqClient(resolved)) return resolved;
   if (typeof resolved !== 'object' || resolved === null) {
     throw new BasiqConfigError(

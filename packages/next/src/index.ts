@@ -1,5 +1,6 @@
 export { getBasiqClient, closeBasiqClients } from './client-cache.js';
 export type { NextClientSource } from './client-cache.js';
+export type { NextClientSelection } from './client-selection.js';
 export { clientTokenRouteHandlers } from './app-router.js';
 export type {
   NextClientTokenRouteHandlers,

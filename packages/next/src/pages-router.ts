@@ -3,11 +3,17 @@ import type { ClientTokenRouteOptions } from '@basiq-token/core';
 import type { NextApiRequest, NextApiResponse } from 'next/types.js';
 import { lazyClient } from './app-router.js';
 import type { NextClientSource } from './client-cache.js';
+import { selectingFetchHandler, selectionOf } from './client-selection.js';
+import type { NextClientSelection } from './client-selection.js';
 
 /** Options of {@link pagesClientTokenRoute}: core's route options over a Pages API request, and the client. */
 export interface PagesClientTokenRouteOptions extends ClientTokenRouteOptions<NextApiRequest> {
   /** The Basiq client or its options (default: from `BASIQ_API_KEY`/`BASIQ_API_URL`); see {@link NextClientSource}. */
   client?: NextClientSource;
+  /** Several Basiq applications (instead of `client`): see {@link NextClientSelection}. */
+  clients?: NextClientSelection<NextApiRequest>['clients'];
+  /** With `clients`: the name of the client for this request, from the Pages API request. */
+  select?: NextClientSelection<NextApiRequest>['select'];
 }
 
 /** A Pages Router API route. */
@@ -34,9 +40,9 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
  * it as any failing API route does (500, logged).
  */
 export function pagesClientTokenRoute(options: PagesClientTokenRouteOptions): PagesApiRoute {
-  const { client, resolveUserId, ...rest } = options ?? ({} as PagesClientTokenRouteOptions);
+  const { client, clients, select, resolveUserId, ...rest } = options ?? ({} as PagesClientTokenRouteOptions);
   const apiRequests = new WeakMap<Request, NextApiRequest>();
-  const handler = createClientTokenFetchHandler(lazyClient(client), {
+  const route: ClientTokenRouteOptions<Request> = {
     ...(rest.method === undefined && rest.methods === undefined ? { method: 'GET' } : {}),
     body: 'token',
     ...rest,
@@ -44,7 +50,11 @@ export function pagesClientTokenRoute(options: PagesClientTokenRouteOptions): Pa
       typeof resolveUserId === 'function'
         ? (request: Request) => resolveUserId(apiRequests.get(request) as NextApiRequest)
         : (resolveUserId as never),
-  });
+  };
+  const selection = selectionOf({ client, clients, select });
+  const handler = selection
+    ? selectingFetchHandler(selection, route, (request) => apiRequests.get(request) as NextApiRequest)
+    : createClientTokenFetchHandler(lazyClient(client), route);
   return async (req, res) => {
     const request = toRequest(req);
     apiRequests.set(request, req);
