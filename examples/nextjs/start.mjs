@@ -4,18 +4,10 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
-import { createBasiqClient } from '@basiq-token/core';
-import {
-  closeServer,
-  exitOnDemoEnvError,
-  listening,
-  loadDemoEnv,
-  runDemo,
-} from '@basiq-token/example-shared';
+import { browserDemoBanner, loadDemoClient, runDemo } from '@basiq-token/example-shared';
 import { localOnly } from './local-only.mjs';
 
-const env = await loadDemoEnv().catch(exitOnDemoEnvError);
-const client = createBasiqClient({ ...env.basiq, logger: console });
+const { env, client } = await loadDemoClient();
 // Handed to the routes (src/lib/demo.ts); they fall back to BASIQ_API_KEY under a plain `next start`.
 globalThis[Symbol.for('basiq-token.example-nextjs')] = { client, consentBaseUrl: env.consentBaseUrl };
 
@@ -27,21 +19,13 @@ const app = next({
 });
 await app.prepare();
 const handle = app.getRequestHandler();
-let server;
 
 await runDemo({
   name: 'Next.js',
   env,
-  listen: async (port, host) => {
-    // Only requests addressed to this loopback address (DNS rebinding), as in every example.
-    server = createServer(localOnly(handle));
-    return listening(server.listen(port, host));
-  },
-  close: async () => {
-    if (server) await closeServer(server);
-    await app.close();
-    await client.close();
-  },
-  banner: (url) => [`Browser demo: open ${url}/ and press "Connect your bank"`],
-  warmUp: () => client.warmUp(),
+  client,
+  // Only requests addressed to this loopback address (DNS rebinding), as in every example.
+  serve: (port, host) => createServer(localOnly(handle)).listen(port, host),
+  close: () => app.close(),
+  banner: browserDemoBanner,
 });

@@ -1,49 +1,17 @@
 import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { DEFAULT_CLIENT_TOKEN_PATH, buildConsentUrl, errorResponse } from '@basiq-token/core';
-import type { BasiqClient, Logger } from '@basiq-token/core';
+import { DEFAULT_CLIENT_TOKEN_PATH, errorResponse } from '@basiq-token/core';
 import { basiq } from '@basiq-token/express';
-import {
-  BASIQ_BROWSER_SCRIPT_PATH,
-  DEMO_SCRIPT,
-  DEMO_USER_HEADER,
-  LIVENESS_PATH,
-  READINESS_PATH,
-  answerProbe,
-  apiAnswer,
-  basiqAnswerOf,
-  basiqBrowserScript,
-  demoPageCsp,
-  demoPageHtml,
-  demoUserId,
-  localHostOnly,
-} from '@basiq-token/example-shared';
-import type { NewBasiqUser } from '@basiq-token/example-shared';
+import { DEMO_USER_HEADER, PROBES, answerProbe, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
+import { demoAssets, demoUserId, localHostOnly } from '@basiq-token/example-shared';
+import type { DemoAppOptions, NewBasiqUser } from '@basiq-token/example-shared';
 
 /** What the demo app is made of. */
-export interface AppOptions {
-  /** The Basiq client the app uses (the caller creates and closes it). */
-  client: BasiqClient;
-  /** Where failures are logged (default `console`). */
-  logger?: Logger;
-  /**
-   * The Consent UI's base URL the demo page links to (default `https://consent.basiq.io`; the
-   * emulator's stand-in is at `${emulator.url}/consent`). Checked at once.
-   */
-  consentBaseUrl?: string;
-}
+export type AppOptions = DemoAppOptions;
 
 /** The demo app (the examples' HTTP contract), not yet listening. */
-export function createApp({
-  client,
-  logger = console,
-  consentBaseUrl = 'https://consent.basiq.io',
-}: AppOptions): Express {
-  // core's own check of the base (absolute http(s), no query), so a typo fails at start-up.
-  buildConsentUrl('start-up-check', { consentBaseUrl });
-  const page = demoPageHtml(consentBaseUrl, client.baseUrl);
-  const pageCsp = demoPageCsp(client.baseUrl);
-  const browserScript = basiqBrowserScript();
+export function createApp({ client, logger = console, consentBaseUrl }: AppOptions): Express {
+  const assets = demoAssets(client.baseUrl, consentBaseUrl);
   const app = express();
   app.disable('x-powered-by');
   // Before everything else: only requests addressed to this server's own address (DNS rebinding).
@@ -52,31 +20,18 @@ export function createApp({
   app.use(basiqMiddleware);
 
   // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
-  app.get([LIVENESS_PATH, READINESS_PATH], (req, res, next) => {
-    answerProbe(client, req.path === READINESS_PATH ? 'readiness' : 'liveness').then(
-      (answer) => res.status(answer.status).set(answer.headers).end(JSON.stringify(answer.body)),
-      next,
-    );
-  });
+  for (const [path, probe] of PROBES) {
+    app.get(path, (_req, res, next) => {
+      answerProbe(client, probe).then(
+        (answer) => res.status(answer.status).set(answer.headers).end(JSON.stringify(answer.body)),
+        next,
+      );
+    });
+  }
 
-  // The browser demo (demo-page.ts): the page (also where the Consent UI sends the user back),
-  // its script and @basiq-token/browser, both same-origin.
-  app.get('/', (_req, res) => {
-    res
-      .set({
-        'Content-Security-Policy': pageCsp,
-        'Referrer-Policy': 'no-referrer',
-        'X-Content-Type-Options': 'nosniff',
-      })
-      .type('html')
-      .send(page);
-  });
-  app.get('/demo.js', (_req, res) => {
-    res.set('X-Content-Type-Options', 'nosniff').type('text/javascript').send(DEMO_SCRIPT);
-  });
-  app.get(BASIQ_BROWSER_SCRIPT_PATH, (_req, res) => {
-    res.set('X-Content-Type-Options', 'nosniff').type('text/javascript').send(browserScript);
-  });
+  // The browser demo: the page (where the Consent UI sends the user back), its script and
+  // @basiq-token/browser, all same-origin.
+  for (const { path, headers, body } of assets) app.get(path, (_req, res) => res.set(headers).send(body));
 
   // A real app resolves the user from its session; the demo trusts the x-demo-user header.
   app.post(

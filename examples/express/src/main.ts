@@ -1,28 +1,14 @@
-import { createBasiqClient } from '@basiq-token/core';
-import {
-  closeServer,
-  exitOnDemoEnvError,
-  listening,
-  loadDemoEnv,
-  runDemo,
-} from '@basiq-token/example-shared';
-import type { Server } from 'node:http';
+import { browserDemoBanner, loadDemoClient, runDemo } from '@basiq-token/example-shared';
 import { createApp } from './app.js';
 
 // The environment first: without BASIQ_API_KEY this starts the emulator and says so.
-const env = await loadDemoEnv().catch(exitOnDemoEnvError);
-const client = createBasiqClient({ ...env.basiq, logger: console });
+const { env, client } = await loadDemoClient();
 const app = createApp({ client, consentBaseUrl: env.consentBaseUrl });
-let server: Server | undefined;
 
 await runDemo({
   name: 'Express',
   env,
-  listen: async (port, host) => (server = await listening(app.listen(port, host))),
-  close: async () => {
-    if (server) await closeServer(server);
-    await client.close();
-  },
-  banner: (url) => [`Browser demo: open ${url}/ and press "Connect your bank"`],
-  warmUp: () => client.warmUp(),
+  client,
+  serve: (port, host) => app.listen(port, host),
+  banner: browserDemoBanner,
 });

@@ -2,41 +2,17 @@ import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { buildConsentUrl, errorResponse } from '@basiq-token/core';
-import type { BasiqClient, Logger } from '@basiq-token/core';
+import { errorResponse } from '@basiq-token/core';
 import { basiqFastify } from '@basiq-token/fastify';
-import {
-  BASIQ_BROWSER_SCRIPT_PATH,
-  DEMO_SCRIPT,
-  DEMO_USER_HEADER,
-  LIVENESS_PATH,
-  READINESS_PATH,
-  answerProbe,
-  apiAnswer,
-  basiqAnswerOf,
-  basiqBrowserScript,
-  demoPageCsp,
-  demoPageHtml,
-  demoUserId,
-  localHostOnly,
-} from '@basiq-token/example-shared';
-import type { NewBasiqUser } from '@basiq-token/example-shared';
+import { DEMO_USER_HEADER, PROBES, answerProbe, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
+import { demoAssets, demoUserId, localHostOnly } from '@basiq-token/example-shared';
+import type { DemoAppOptions, NewBasiqUser } from '@basiq-token/example-shared';
 
 /** Largest request body read (Basiq's user fields are small). */
 const MAX_BODY_BYTES = 100 * 1024;
 
 /** What the demo app is made of. */
-export interface AppOptions {
-  /** The Basiq client the app uses (the caller creates and closes it). */
-  client: BasiqClient;
-  /** Where failures are logged (default `console`). */
-  logger?: Logger;
-  /**
-   * The Consent UI's base URL the demo page links to (default `https://consent.basiq.io`; the
-   * emulator's stand-in is at `${emulator.url}/consent`). Checked at once.
-   */
-  consentBaseUrl?: string;
-}
+export type AppOptions = DemoAppOptions;
 
 /**
  * The demo app (the examples' HTTP contract) on Fastify, not yet listening. Its Node server
@@ -68,14 +44,10 @@ export function createListener(options: AppOptions): RequestListener {
 }
 
 function build(
-  { client, logger = console, consentBaseUrl = 'https://consent.basiq.io' }: AppOptions,
+  { client, logger = console, consentBaseUrl }: AppOptions,
   onListener?: (listener: RequestListener) => void,
 ): FastifyInstance {
-  // core's own check of the base (absolute http(s), no query), so a typo fails at start-up.
-  buildConsentUrl('start-up-check', { consentBaseUrl });
-  const page = demoPageHtml(consentBaseUrl, client.baseUrl);
-  const pageCsp = demoPageCsp(client.baseUrl);
-  const browserScript = basiqBrowserScript();
+  const assets = demoAssets(client.baseUrl, consentBaseUrl);
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
     serverFactory: (handler) => {
@@ -105,10 +77,7 @@ function build(
   });
 
   // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
-  for (const [path, probe] of [
-    [LIVENESS_PATH, 'liveness'],
-    [READINESS_PATH, 'readiness'],
-  ] as const) {
+  for (const [path, probe] of PROBES) {
     app.get(path, async (_request, reply) => {
       const answer = await answerProbe(client, probe);
       return reply.code(answer.status).headers(answer.headers).send(JSON.stringify(answer.body));
@@ -116,29 +85,10 @@ function build(
   }
 
   // The browser demo: the page (where the Consent UI sends the user back), its script and
-  // @basiq-token/browser, both same-origin.
-  app.get('/', async (_request, reply) =>
-    reply
-      .headers({
-        'Content-Security-Policy': pageCsp,
-        'Referrer-Policy': 'no-referrer',
-        'X-Content-Type-Options': 'nosniff',
-      })
-      .type('text/html; charset=utf-8')
-      .send(page),
-  );
-  app.get('/demo.js', async (_request, reply) =>
-    reply
-      .header('X-Content-Type-Options', 'nosniff')
-      .type('text/javascript; charset=utf-8')
-      .send(DEMO_SCRIPT),
-  );
-  app.get(BASIQ_BROWSER_SCRIPT_PATH, async (_request, reply) =>
-    reply
-      .header('X-Content-Type-Options', 'nosniff')
-      .type('text/javascript; charset=utf-8')
-      .send(browserScript),
-  );
+  // @basiq-token/browser, all same-origin.
+  for (const { path, headers, body } of assets) {
+    app.get(path, async (_request, reply) => reply.headers(headers).send(body));
+  }
 
   void app.register(async (api) => {
     await api.register(basiqFastify, {

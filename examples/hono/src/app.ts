@@ -4,42 +4,17 @@ import { bodyLimit } from 'hono/body-limit';
 import { getRequestListener } from '@hono/node-server';
 import type { HttpBindings } from '@hono/node-server';
 import type { RequestListener } from 'node:http';
-import { buildConsentUrl } from '@basiq-token/core';
-import type { BasiqClient, Logger } from '@basiq-token/core';
 import { basiq, basiqErrorHandler } from '@basiq-token/hono';
 import type { BasiqVariables } from '@basiq-token/hono';
-import {
-  BASIQ_BROWSER_SCRIPT_PATH,
-  DEMO_SCRIPT,
-  DEMO_USER_HEADER,
-  LIVENESS_PATH,
-  READINESS_PATH,
-  answerProbe,
-  apiAnswer,
-  basiqAnswerOf,
-  basiqBrowserScript,
-  demoPageCsp,
-  demoPageHtml,
-  demoUserId,
-  localHostOnly,
-} from '@basiq-token/example-shared';
-import type { NewBasiqUser } from '@basiq-token/example-shared';
+import { DEMO_USER_HEADER, PROBES, answerProbe, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
+import { demoAssets, demoUserId, localHostOnly } from '@basiq-token/example-shared';
+import type { DemoAppOptions, NewBasiqUser } from '@basiq-token/example-shared';
 
 /** Largest request body read (Basiq's user fields are small). */
 const MAX_BODY_BYTES = 100 * 1024;
 
 /** What the demo app is made of. */
-export interface AppOptions {
-  /** The Basiq client the app uses (the caller creates and closes it). */
-  client: BasiqClient;
-  /** Where failures are logged (default `console`). */
-  logger?: Logger;
-  /**
-   * The Consent UI's base URL the demo page links to (default `https://consent.basiq.io`; the
-   * emulator's stand-in is at `${emulator.url}/consent`). Checked at once.
-   */
-  consentBaseUrl?: string;
-}
+export type AppOptions = DemoAppOptions;
 
 /** The app's Hono environment on `@hono/node-server`: Node's request and response, and `c.var.basiq`. */
 export type AppEnv = { Bindings: HttpBindings; Variables: BasiqVariables };
@@ -56,26 +31,15 @@ export function createListener(options: AppOptions): RequestListener {
 }
 
 /** The demo app (the examples' HTTP contract) as a Hono app, not yet listening. */
-export function createApp({
-  client,
-  logger = console,
-  consentBaseUrl = 'https://consent.basiq.io',
-}: AppOptions): Hono<AppEnv> {
-  // core's own check of the base (absolute http(s), no query), so a typo fails at start-up.
-  buildConsentUrl('start-up-check', { consentBaseUrl });
-  const page = demoPageHtml(consentBaseUrl, client.baseUrl);
-  const pageCsp = demoPageCsp(client.baseUrl);
-  const browserScript = basiqBrowserScript();
+export function createApp({ client, logger = console, consentBaseUrl }: AppOptions): Hono<AppEnv> {
+  const assets = demoAssets(client.baseUrl, consentBaseUrl);
   const app = new Hono<AppEnv>();
   const basiqMiddleware = basiq(client);
 
   app.use(basiqMiddleware);
 
   // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
-  for (const [path, probe] of [
-    [LIVENESS_PATH, 'liveness'],
-    [READINESS_PATH, 'readiness'],
-  ] as const) {
+  for (const [path, probe] of PROBES) {
     app.get(path, async (c) => {
       const answer = await answerProbe(client, probe);
       return c.body(JSON.stringify(answer.body), answer.status as 200, answer.headers);
@@ -83,26 +47,8 @@ export function createApp({
   }
 
   // The browser demo: the page (where the Consent UI sends the user back), its script and
-  // @basiq-token/browser, both same-origin.
-  app.get('/', (c) =>
-    c.html(page, 200, {
-      'Content-Security-Policy': pageCsp,
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-    }),
-  );
-  app.get('/demo.js', (c) =>
-    c.body(DEMO_SCRIPT, 200, {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'X-Content-Type-Options': 'nosniff',
-    }),
-  );
-  app.get(BASIQ_BROWSER_SCRIPT_PATH, (c) =>
-    c.body(browserScript, 200, {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'X-Content-Type-Options': 'nosniff',
-    }),
-  );
+  // @basiq-token/browser, all same-origin.
+  for (const { path, headers, body } of assets) app.get(path, (c) => c.body(body, 200, headers));
 
   // A real app resolves the user from its session; the demo trusts the x-demo-user header.
   app.post(

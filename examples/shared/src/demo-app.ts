@@ -1,0 +1,62 @@
+import { buildConsentUrl } from '@basiq-token/core';
+import type { BasiqClient, Logger } from '@basiq-token/core';
+import { BASIQ_BROWSER_SCRIPT_PATH, basiqBrowserScript } from './browser-bundle.js';
+import { DEMO_SCRIPT, demoPageCsp, demoPageHtml } from './demo-page.js';
+import { LIVENESS_PATH, READINESS_PATH } from './probes.js';
+
+/** What a demo app serving the browser demo is made of (the Express, Hono and Fastify examples). */
+export interface DemoAppOptions {
+  /** The Basiq client the app uses (the caller creates and closes it). */
+  client: BasiqClient;
+  /** Where failures are logged (default `console`). */
+  logger?: Logger;
+  /**
+   * The Consent UI's base URL the demo page links to (default `https://consent.basiq.io`; the
+   * emulator's stand-in is at `${emulator.url}/consent`). Checked at once.
+   */
+  consentBaseUrl?: string;
+}
+
+/** One fixed answer of the browser demo: its path, headers (`Content-Type` included) and body. */
+export interface DemoAsset {
+  path: string;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
+const SCRIPT_HEADERS = {
+  'Content-Type': 'text/javascript; charset=utf-8',
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
+/**
+ * The browser demo's same-origin answers, for an app to serve each with `GET`: the page (also
+ * where the Consent UI sends the user back), its script and `@basiq-token/browser`. The Consent
+ * UI's base goes through core's own check (absolute http(s), no query), so a typo fails at start-up.
+ */
+export function demoAssets(
+  basiqBaseUrl: string,
+  consentBaseUrl = 'https://consent.basiq.io',
+): readonly DemoAsset[] {
+  buildConsentUrl('start-up-check', { consentBaseUrl });
+  return [
+    {
+      path: '/',
+      headers: {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': demoPageCsp(basiqBaseUrl),
+        'Referrer-Policy': 'no-referrer',
+        'X-Content-Type-Options': 'nosniff',
+      },
+      body: demoPageHtml(consentBaseUrl, basiqBaseUrl),
+    },
+    { path: '/demo.js', headers: SCRIPT_HEADERS, body: DEMO_SCRIPT },
+    { path: BASIQ_BROWSER_SCRIPT_PATH, headers: SCRIPT_HEADERS, body: basiqBrowserScript() },
+  ];
+}
+
+/** The probes' paths with what each asks `answerProbe`. */
+export const PROBES = [
+  [LIVENESS_PATH, 'liveness'],
+  [READINESS_PATH, 'readiness'],
+] as const;
