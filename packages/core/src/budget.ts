@@ -5,7 +5,7 @@ import type { Clock } from './types.js';
 
 export interface TokenBudgetOptions {
   store: TokenStore;
-  /** The namespaced store key of the sliding window (computed once, on first use). */
+  /** The namespaced store key of the sliding window (of the current API key: it may be rotated). */
   key: () => Promise<string>;
   limit: number;
   windowMs: number;
@@ -26,7 +26,6 @@ export interface TokenBudgetOptions {
 export class TokenBudget {
   readonly #o: TokenBudgetOptions;
   #warnedOverLimitAt = -Infinity;
-  #key: Promise<string> | undefined;
   /** The count the store answered last, for health reports (reading it afresh would be I/O). */
   #last: { used: number; at: number } | undefined;
 
@@ -45,7 +44,7 @@ export class TokenBudget {
   /** Records a server-token call; never refuses. */
   async recordServerCall(): Promise<void> {
     const { store, windowMs, limit, clock } = this.#o;
-    const key = await (this.#key ??= this.#o.key());
+    const key = await this.#o.key();
     const now = clock.now();
     const slot = await store.takeSlot(key, { now, windowMs });
     this.#last = { used: slot.count, at: now };
@@ -64,7 +63,7 @@ export class TokenBudget {
   async takeClientSlot(): Promise<void> {
     const { store, windowMs, limit, serverReserve, clock } = this.#o;
     const max = limit - serverReserve;
-    const key = await (this.#key ??= this.#o.key());
+    const key = await this.#o.key();
     const now = clock.now();
     const slot = await store.takeSlot(key, { now, windowMs, max });
     this.#last = { used: slot.count, at: now };

@@ -6,7 +6,7 @@ import type { Sealer } from './sealing.js';
 import type { Redactor } from './secrets.js';
 import type { TokenStore } from './store.js';
 import { openTokenRecord, sealTokenRecord } from './stored-token.js';
-import type { TokenRecord as Entry } from './stored-token.js';
+import type { TokenRecord } from './stored-token.js';
 import type { TokenFetcher } from './token-fetcher.js';
 import type { ClientToken, Clock } from './types.js';
 import { validateUserId } from './user-id.js';
@@ -25,6 +25,21 @@ export interface ClientTokenOptions {
   lockTtlMs: number;
   /** Aborts polling when the client closes. */
   signal: CloseSignal;
+  /**
+   * Called before the store is read for a user: follows a key another instance retired (it may
+   * rotate the key, which {@link ClientTokenManager.reset}s this manager).
+   */
+  beforeStoreRead?(): Promise<void>;
+}
+
+/** A client token and the generation of the API key it belongs to. */
+interface Entry extends TokenRecord {
+  generation: number;
+}
+
+/** The store key name of a user's client token (in the API key's namespace), by pseudonym. */
+function storeName(pseudonym: string): string {
+  return `client:${pseudonym}`;
 }
 
 /**
@@ -37,8 +52,8 @@ export interface ClientTokenOptions {
  */
 export class ClientTokenManager {
   readonly #o: ClientTokenOptions;
-  readonly #cache: Lru<string, Entry>;
-  readonly #inflight = new Map<string, Promise<Entry>>();
+  #cache: Lru<string, Entry>;
+  #inflight = new Map<string, Promise<Entry>>();
 
   constructor(options: ClientTokenOptions) {
     this.#o = options;
@@ -63,33 +78,72 @@ export class ClientTokenManager {
     const id = validateUserId(userId);
     const hit = this.#cache.get(id);
     if (hit && this.#usable(hit)) return this.#toClientToken(id, hit);
-    let flight = this.#inflight.get(id);
-    if (!flight) {
-      flight = this.#load(id).finally(() => this.#inflight.delete(id));
-      this.#inflight.set(id, flight);
+    return this.#toClientToken(id, await this.#flight(id));
+  }
+
+  /**
+   * Forgets the previous key's tokens after a rotation, synchronously, and answers the users
+   * they were for (so that their stored tokens can be deleted). Loads still running for the old
+   * key neither cache nor store what they get; their callers follow the new key's load.
+   */
+  reset(): string[] {
+    const users = new Set([...this.#cache.keys(), ...this.#inflight.keys()]);
+    this.#cache = new Lru<string, Entry>(this.#o.maxEntries);
+    this.#inflight = new Map();
+    return [...users];
+  }
+
+  /** Deletes the client tokens of `users` stored under `sealer`'s namespace (a rotated-out key's). */
+  async deleteStored(sealer: Sealer, users: readonly string[]): Promise<void> {
+    const store = this.#o.store;
+    if (!store) return;
+    for (const userId of users) {
+      await store.delete(await sealer.key(storeName(await sealer.pseudonym(userId))));
     }
-    return this.#toClientToken(id, await flight);
+  }
+
+  /** The user's load in flight for the current key, or a new one. */
+  #flight(id: string): Promise<Entry> {
+    const inflight = this.#inflight;
+    let flight = inflight.get(id);
+    if (!flight) {
+      const started: Promise<Entry> = this.#load(id).finally(() => {
+        if (inflight.get(id) === started) inflight.delete(id);
+      });
+      inflight.set(id, started);
+      flight = started;
+    }
+    return flight;
   }
 
   /** Reusable while at least `minRemainingMs` (at most half its lifetime, for short tokens) is left. */
-  #usable(entry: Entry): boolean {
+  #usable(entry: TokenRecord): boolean {
     const lifetime = entry.expiresAt - entry.issuedAt;
     const minRemaining = Math.min(this.#o.minRemainingMs, lifetime / 2);
     return entry.expiresAt - this.#o.clock.now() >= minRemaining;
   }
 
   async #load(userId: string): Promise<Entry> {
-    const { store, sealer } = this.#o;
-    if (!store) {
-      const entry = await this.#fetch(userId, undefined);
-      this.#cache.set(userId, entry);
-      return entry;
+    const generation = this.#o.sealer.keys.generation;
+    const entry = await this.#loadFor(userId, generation);
+    // The key changed meanwhile: this is the old key's token (or none); the caller gets the new key's.
+    if (this.#o.sealer.keys.generation !== generation || entry.generation !== generation) {
+      return this.#flight(userId);
     }
+    this.#cache.set(userId, entry);
+    return entry;
+  }
+
+  async #loadFor(userId: string, generation: number): Promise<Entry> {
+    const { store, sealer } = this.#o;
+    if (!store) return this.#fetch(userId, undefined, generation);
+    await this.#o.beforeStoreRead?.();
+    if (sealer.keys.generation !== generation) return this.#flight(userId);
     const name = await sealer.pseudonym(userId);
-    const key = await sealer.key(`client:${name}`);
+    const key = await sealer.key(storeName(name));
     const read = async (): Promise<Entry | undefined> => {
       const stored = await openTokenRecord(sealer, this.#o.redactor, key, await store.get(key));
-      return stored && this.#usable(stored) ? stored : undefined;
+      return stored && this.#usable(stored) ? { ...stored, generation } : undefined;
     };
     const stored = await read();
     const entry =
@@ -100,28 +154,36 @@ export class ClientTokenManager {
         lockTtlMs: this.#o.lockTtlMs,
         signal: this.#o.signal,
         read,
-        fetch: () => this.#fetch(userId, key),
+        fetch: () => this.#fetch(userId, key, generation),
         onGiveUp: () =>
           this.#o.logger.debug(
             'gave up waiting for another instance to fetch a client token; fetching it here',
           ),
       }));
-    this.#cache.set(userId, entry);
     return entry;
   }
 
-  /** One `/token` call for `userId`; the token is stored at `key` (sealed) when there is a store. */
-  async #fetch(userId: string, key: string | undefined): Promise<Entry> {
+  /**
+   * One `/token` call for `userId`; the token is stored at `key` (sealed; named with the key of
+   * `keyGeneration`) when there is a store and the token is of that same key.
+   */
+  async #fetch(userId: string, key: string | undefined, keyGeneration: number): Promise<Entry> {
     const { store, sealer, clock } = this.#o;
     const issued = await this.#o.fetcher.fetch({ scope: 'CLIENT_ACCESS', userId });
     const entry: Entry = {
       token: issued.accessToken,
       issuedAt: issued.issuedAt,
       expiresAt: issued.expiresAt,
+      generation: issued.keyGeneration,
     };
     const ttl = entry.expiresAt - clock.now();
-    if (store && key !== undefined && ttl > 0) {
-      await store.set(key, await sealTokenRecord(sealer, key, entry), Math.ceil(ttl));
+    const current = () => entry.generation === sealer.keys.generation;
+    if (store && key !== undefined && ttl > 0 && current()) {
+      const sealed = await sealTokenRecord(sealer, key, entry);
+      // `key` and the seal must both be of the token's own key: a rotation in between drops it.
+      if (current() && entry.generation === keyGeneration) {
+        await store.set(key, sealed, Math.ceil(ttl));
+      }
     }
     return entry;
   }

@@ -15,6 +15,9 @@ import type { HttpOptions } from './http/http-options.js';
 import { createSafeLogger } from './logger.js';
 import type { SafeLogger } from './logger.js';
 import { INSPECT } from './inspect.js';
+import { KeyRotation } from './key-rotation.js';
+import { ApiKeySource } from './key-source.js';
+import type { KeyChange } from './key-source.js';
 import type { InspectFn } from './inspect.js';
 import { resolveOptions } from './options.js';
 import { clientTokenRoute, errorResponse } from './route.js';
@@ -88,18 +91,28 @@ export class BasiqClient implements ServerTokenSource {
   readonly #clock: { now(): number };
   readonly #serverOutcome: ServerFetchOutcome;
   readonly #telemetry = new TelemetryHub();
+  readonly #keys: ApiKeySource;
+  readonly #rotation: KeyRotation;
   #api: BasiqApi | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: BasiqOptions) {
     const o = resolveOptions(options);
-    const redactor = new Redactor(o.apiKey);
-    const sealer = new Sealer(o.apiKey);
+    // Told every key the client ever uses (the string, or each one the app's function answers).
+    const redactor = new Redactor();
     this.baseUrl = o.baseUrl;
     this.#basiqVersion = o.basiqVersion;
     this.#clock = o.clock;
     this.#serverOutcome = new ServerFetchOutcome(() => o.clock.now());
     this.#logger = createSafeLogger(o.logger, redactor);
+    const keys = new ApiKeySource({
+      apiKey: o.apiKey,
+      redactor,
+      logger: this.#logger,
+      onChange: (change) => this.#keyChanged(change),
+    });
+    this.#keys = keys;
+    const sealer = new Sealer(keys);
     // A throwing listener is the app's bug; it must not break token handling.
     this.#emitter = new Emitter<BasiqEvents>((event, error) =>
       this.#logger.error(`a '${String(event)}' listener threw: ${describeError(error)}`),
@@ -117,6 +130,14 @@ export class BasiqClient implements ServerTokenSource {
       onDegraded: (info) => this.#emit('store:degraded', info),
       onRecovered: () => this.#emit('store:recovered', {}),
     });
+    this.#rotation = new KeyRotation({
+      keys,
+      sealer,
+      store: this.#store,
+      clock: o.clock,
+      logger: this.#logger,
+      shared: !this.#ownsStore,
+    });
     // One attempt plus a margin: a holder still retrying after this shares the work with the next one.
     const lockTtlMs = o.tokenTimeoutMs + o.retry.maxDelayMs + 1_000;
     const budget = new TokenBudget({
@@ -130,7 +151,7 @@ export class BasiqClient implements ServerTokenSource {
     this.#budget = budget;
     this.#fetcher = new TokenFetcher({
       endpoint: new TokenEndpoint({
-        apiKey: o.apiKey,
+        keys,
         baseUrl: o.baseUrl,
         basiqVersion: o.basiqVersion,
         timeoutMs: o.tokenTimeoutMs,
@@ -165,6 +186,7 @@ export class BasiqClient implements ServerTokenSource {
       keepWarm: o.refresh.keepWarm,
       lockTtlMs,
       signal: this.#closer,
+      beforeStoreRead: () => this.#rotation.check(),
     });
     this.#clients = new ClientTokenManager({
       fetcher: this.#fetcher,
@@ -178,6 +200,7 @@ export class BasiqClient implements ServerTokenSource {
       minRemainingMs: o.clientTokens.minRemainingMs,
       lockTtlMs,
       signal: this.#closer,
+      beforeStoreRead: () => this.#rotation.check(),
     });
 
     this.#httpOptions = {
@@ -269,6 +292,29 @@ export class BasiqClient implements ServerTokenSource {
   /** What adapters put on each request: one frozen object, the same for every request. */
   context(): BasiqRequestContext {
     return this.#context;
+  }
+
+  /**
+   * Switches to another API key without a restart: to `next`, or, without it, to what the
+   * `apiKey` function answers now. When the key changes, the previous key's tokens are dropped
+   * (the server token and every cached client token; in the store, the server token and the
+   * client tokens of the users this process knows), the previous key is marked retired in the
+   * store so that instances sharing it follow (see the README's "Key rotation"), and `key:rotated`
+   * is emitted. Resolves with whether the key changed, once that is done: from then on no call
+   * gets a token of the previous key, and a `/token` call still running with it is not cached.
+   * Both keys stay out of every log line, error and store.
+   *
+   * Rejects with `BasiqConfigError` for an unusable `next` (`invalid_options`), without a
+   * function to read (`invalid_options`), or when the function fails (`basiq_configuration`),
+   * and with `client_closed` after {@link close}.
+   *
+   * @example
+   * await basiq.rotateApiKey(newKey); // or basiq.rotateApiKey() with `apiKey: () => secrets.read()`
+   */
+  async rotateApiKey(next?: string): Promise<boolean> {
+    if (this.#closing) throw closedError();
+    if (next === undefined) return this.#keys.reread('rotateApiKey');
+    return this.#keys.set(this.#keys.check(next), 'rotateApiKey');
   }
 
   /** Listens to an engine event (see `BasiqEvents`); payloads never hold a token. */
@@ -397,6 +443,17 @@ export class BasiqClient implements ServerTokenSource {
 
   [TELEMETRY](): TelemetryHub {
     return this.#telemetry;
+  }
+
+  /** Drops what the previous key got, here (synchronously, before any await) and in the store. */
+  async #keyChanged({ previous, generation, reason }: KeyChange): Promise<void> {
+    this.#server.reset();
+    const users = this.#clients.reset();
+    this.#logger.info(`the API key changed (${reason}); the previous key's tokens are dropped`);
+    const old = await this.#rotation.retire(previous);
+    await this.#server.deleteStored(old);
+    await this.#clients.deleteStored(old, users);
+    this.#emit('key:rotated', { reason, generation });
   }
 
   #emit<E extends keyof BasiqEvents>(event: E, ...args: BasiqEvents[E]): void {

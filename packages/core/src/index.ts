@@ -20,6 +20,8 @@ export type {
   ClientTokenOptions,
   BudgetOptions,
   BasiqOptions,
+  ApiKeyProvider,
+  KeyRotationReason,
   ClientToken,
   BasiqEvents,
   BasiqRequestContext,

@@ -1,7 +1,7 @@
 import { BasiqConfigError } from './errors.js';
 import { isLoopbackHost } from './loopback.js';
 import type { TokenStore } from './store.js';
-import type { Clock, FetchLike, Logger } from './types.js';
+import type { ApiKeyProvider, Clock, FetchLike, Logger } from './types.js';
 
 /** Basiq's production API (the browser package's default too: test/basiq-constants.test.ts). */
 export const DEFAULT_BASE_URL = 'https://au-api.basiq.io';
@@ -10,7 +10,8 @@ export const DEFAULT_BASIQ_VERSION = '3.0';
 
 /** Every option with its default filled in. Internal: holds the API key, never logged. */
 export interface ResolvedOptions {
-  apiKey: string;
+  /** The key, or the app's function that reads it (called when the key is first needed). */
+  apiKey: string | ApiKeyProvider;
   baseUrl: string;
   basiqVersion: string;
   tokenTimeoutMs: number;
@@ -170,24 +171,37 @@ function section(value: unknown, name: string, known: readonly string[]): Record
   return record;
 }
 
-function apiKey(value: unknown): string {
+function apiKey(value: unknown): string | ApiKeyProvider {
   if (value === undefined || value === null || value === '') {
     fail(
       'apiKey',
-      'it is required: pass the API key from the Basiq dashboard (for example process.env.BASIQ_API_KEY)',
+      'it is required: pass the API key from the Basiq dashboard (for example process.env.BASIQ_API_KEY), ' +
+        'or a function returning it (or a promise of it)',
     );
   }
-  if (typeof value !== 'string') fail('apiKey', `expected a string, got ${typeName(value)}`);
+  // A secret manager's read: called when the key is first needed, and again only on a rotation.
+  if (typeof value === 'function') return value as ApiKeyProvider;
+  if (typeof value !== 'string') {
+    fail('apiKey', `expected a string, or a function returning one, got ${typeName(value)}`);
+  }
+  const problem = apiKeyProblem(value);
+  if (problem) fail('apiKey', problem);
+  return value;
+}
+
+/**
+ * What is wrong with a key string, in words that never repeat it, or `undefined` when it can be
+ * sent. Shared by the option, `rotateApiKey(next)` and what an `apiKey` function answers.
+ */
+export function apiKeyProblem(value: string): string | undefined {
+  if (value === '') return 'it is empty';
   if (/^\s*(basic|bearer)\s/i.test(value)) {
-    fail('apiKey', 'pass the key alone, without the "Basic " prefix: the library adds the header itself');
+    return 'pass the key alone, without the "Basic " prefix: the library adds the header itself';
   }
   if (/\s/.test(value)) {
-    fail(
-      'apiKey',
-      'it contains whitespace (a trailing newline from an env file?); pass the key exactly as given',
-    );
+    return 'it contains whitespace (a trailing newline from an env file?); pass the key exactly as given';
   }
-  return value;
+  return undefined;
 }
 
 function baseUrl(value: unknown): string {

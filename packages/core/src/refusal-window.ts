@@ -64,10 +64,13 @@ const GO_AHEAD = Symbol('go ahead');
  */
 export class RefusalWindow {
   readonly #o: RefusalWindowOptions;
-  #keys: Promise<{ record: string; first: string }> | undefined;
   #state: State | undefined;
   /** When this process last recorded a success (clock ms). */
   #verifiedAt = -Infinity;
+  /** The key generation `#state` and `#verifiedAt` are about: a new key starts clean. */
+  #generation = 0;
+  /** The end of the last window whose refusal made this process read the key again. */
+  #followedUntil = -Infinity;
 
   constructor(options: RefusalWindowOptions) {
     this.#o = options;
@@ -75,11 +78,13 @@ export class RefusalWindow {
 
   /** Milliseconds left of the window this process knows of (0 when none). */
   remainingMs(): number {
+    this.#sync();
     return this.#state ? Math.max(0, this.#state.until - this.#o.clock.now()) : 0;
   }
 
   /** Throws the window's error while this process knows of an open window (no I/O). */
   assertOpen(): void {
+    this.#sync();
     const state = this.#state;
     if (state && state.until > this.#o.clock.now()) throw errorOf(state, state.until - this.#o.clock.now());
   }
@@ -88,8 +93,28 @@ export class RefusalWindow {
    * Runs one `/token` call (`call`, retries included) under the window: throws the window's
    * error while one is open here or in the fleet, goes first (or waits for the one that does)
    * while the key is not known to work, and records the outcome.
+   *
+   * With an `apiKey` function, a refusal of the key first reads the key again, once: a new key
+   * is tried at once instead of opening a window (the refusal was of a rotated-out key); the same
+   * key opens the window as before. A window this process meets (another instance's refusal, or
+   * its own) is followed the same way, once per window.
    */
   async run<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#run(call);
+    } catch (error) {
+      const state = this.#state;
+      if (!isKeyRefusal(error) || !state || this.#o.sealer.keys.generationOf(error) !== undefined)
+        throw error;
+      // Met an open window rather than a refusal of its own.
+      if (state.until === this.#followedUntil) throw error;
+      this.#followedUntil = state.until;
+      if (!(await this.#o.sealer.keys.followRefusal(this.#generation))) throw error;
+      return this.#run(call);
+    }
+  }
+
+  async #run<T>(call: () => Promise<T>): Promise<T> {
     if ((await this.#check()) === 'verified') return this.#record(call, true);
     const outcome = await fetchOncePerFleet<{ value: T } | typeof GO_AHEAD>({
       store: this.#o.store,
@@ -122,12 +147,18 @@ export class RefusalWindow {
     return 'unknown';
   }
 
-  async #record<T>(call: () => Promise<T>, verified: boolean): Promise<T> {
+  async #record<T>(call: () => Promise<T>, verified: boolean, followed = false): Promise<T> {
     let value: T;
     try {
       value = await call();
     } catch (error) {
+      const keys = this.#o.sealer.keys;
+      const sentWith = keys.generationOf(error);
+      const follow = !followed && sentWith !== undefined && isKeyRefusal(error);
+      if (follow && (await keys.followRefusal(sentWith))) return this.#record(call, false, true);
       await this.#failed(error);
+      // The key was read again for this refusal: its window is not a reason to read it once more.
+      if (follow && this.#state) this.#followedUntil = this.#state.until;
       throw error;
     }
     const now = this.#o.clock.now();
@@ -144,6 +175,7 @@ export class RefusalWindow {
   /** Opens a window when `error` is a refusal of the application. */
   async #failed(error: unknown): Promise<void> {
     if (!isRefusal(error)) return;
+    this.#sync();
     const { clock, maxMs, baseMs, cooldownMs, store, sealer } = this.#o;
     const { record: key } = await this.#storeKeys();
     const stored = await this.#open(key, await store.get(key));
@@ -170,13 +202,24 @@ export class RefusalWindow {
     await store.set(key, await sealer.seal(key, state), windowMs + maxMs);
   }
 
-  /** The namespaced keys, computed on first use (Web Crypto is asynchronous). */
-  #storeKeys(): Promise<{ record: string; first: string }> {
+  /**
+   * The namespaced keys: of the current API key, so not kept (each is a string concatenation
+   * once the key's namespace is derived). A rotated-out key's records stay under its namespace
+   * until they expire: instances still on that key keep waiting out its windows.
+   */
+  async #storeKeys(): Promise<{ record: string; first: string }> {
     const { sealer } = this.#o;
-    this.#keys ??= Promise.all([sealer.key('refusal'), sealer.key('lock:refusal-first')]).then(
-      ([record, first]) => ({ record, first }),
-    );
-    return this.#keys;
+    const [record, first] = await Promise.all([sealer.key('refusal'), sealer.key('lock:refusal-first')]);
+    return { record, first };
+  }
+
+  /** Forgets what this process knew of the previous key's windows once the key changed. */
+  #sync(): void {
+    const generation = this.#o.sealer.keys.generation;
+    if (generation === this.#generation) return;
+    this.#generation = generation;
+    this.#state = undefined;
+    this.#verifiedAt = -Infinity;
   }
 
   async #open(key: string, value: string | undefined): Promise<State | 'verified' | undefined> {
@@ -213,15 +256,28 @@ export class RefusalWindow {
 
 /**
  * Whether `/token`'s answer refuses the application as a whole: the key or version is wrong
- * (a 400 about a userId is that user's, not the application's), or Basiq throttles it.
+ * (a 400 about a userId is that user's, not the application's), or Basiq throttles it. Only
+ * Basiq's answers count (`upstreamStatus`): an `apiKey` function failing is not Basiq's refusal.
  */
 function isRefusal(error: unknown): error is BasiqError {
-  if (!(error instanceof BasiqError)) return false;
+  if (!(error instanceof BasiqError) || error.upstreamStatus === undefined) return false;
   if (error.code === 'basiq_access_denied' || error.code === 'basiq_rate_limited') return true;
   return (
     error instanceof BasiqConfigError &&
     error.code === 'basiq_configuration' &&
     (error.option === 'apiKey' || error.option === 'basiqVersion')
+  );
+}
+
+/**
+ * Whether Basiq refused the key itself: 400/401/404 about `apiKey` ("Unable to authenticate"),
+ * or 403 (the application refused: disabled, or its key's access withdrawn). A new key may help.
+ */
+function isKeyRefusal(error: unknown): error is BasiqError {
+  if (!(error instanceof BasiqError) || error.upstreamStatus === undefined) return false;
+  if (error.code === 'basiq_access_denied') return true;
+  return (
+    error instanceof BasiqConfigError && error.code === 'basiq_configuration' && error.option === 'apiKey'
   );
 }
 

@@ -1,4 +1,5 @@
 import { INSPECT } from './inspect.js';
+import { ApiKeySource } from './key-source.js';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -25,25 +26,28 @@ interface Keys {
  * store key is the additional authenticated data, so a value copied to another key does
  * not open. Anyone who can read the store but does not hold the API key learns nothing.
  *
+ * It follows the client's current key ({@link ApiKeySource}): after a rotation every name is in
+ * the new key's namespace and every value sealed with its keys, and what the previous key sealed
+ * no longer opens. A value derived from one key is never mixed with names of another: each call
+ * derives from the key current when it starts.
+ *
  * Web Crypto is asynchronous, so every method is: none of them is on the cache-hit path (the
- * in-process copy of a token answers without the store). The keys are derived once, on first use.
+ * in-process copy of a token answers without the store). The keys are derived once per API key, on
+ * first use.
  */
 export class Sealer {
-  readonly #keys: Promise<Keys>;
+  /** The key this sealer follows (its generation tells a rotation). */
+  readonly keys: ApiKeySource;
+  #derived: { apiKey: string; keys: Promise<Keys> } | undefined;
   #namespace: string | undefined;
 
-  constructor(apiKey: string) {
-    this.#keys = deriveKeys(apiKey).then((keys) => {
-      this.#namespace = keys.namespace;
-      return keys;
-    });
-    // A runtime without Web Crypto fails at the first store access; not as an unhandled rejection here.
-    this.#keys.catch(() => undefined);
+  constructor(apiKey: string | ApiKeySource) {
+    this.keys = typeof apiKey === 'string' ? new ApiKeySource({ apiKey }) : apiKey;
   }
 
   /** The namespaced store key for `name` (`basiq:<24 hex digits of SHA-256(apiKey)>:<name>`). */
   async key(name: string): Promise<string> {
-    return (await this.#keys).namespace + name;
+    return (await this.#current()).namespace + name;
   }
 
   /**
@@ -51,14 +55,14 @@ export class Sealer {
    * userId): whoever reads the store cannot tell which users hold client tokens.
    */
   async pseudonym(id: string): Promise<string> {
-    const { names } = await this.#keys;
+    const { names } = await this.#current();
     const mac = await crypto.subtle.sign('HMAC', names, utf8.encode(id));
     return toBase64Url(new Uint8Array(mac)).slice(0, 32);
   }
 
   /** `payload` as JSON, encrypted and bound to `storeKey`. */
   async seal(storeKey: string, payload: unknown): Promise<string> {
-    const { seal } = await this.#keys;
+    const { seal } = await this.#current();
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
     // Web Crypto appends the 16-byte tag to the ciphertext: iv ‖ ciphertext ‖ tag.
     const sealed = await crypto.subtle.encrypt(
@@ -77,7 +81,7 @@ export class Sealer {
     if (!value.startsWith(`${VERSION}.`)) return undefined;
     const raw = fromBase64Url(value.slice(VERSION.length + 1));
     if (!raw || raw.length < IV_BYTES + TAG_BYTES) return undefined;
-    const { seal } = await this.#keys;
+    const { seal } = await this.#current();
     try {
       const plain = await crypto.subtle.decrypt(
         {
@@ -93,6 +97,26 @@ export class Sealer {
     } catch {
       return undefined;
     }
+  }
+
+  /** The derived keys of the current API key (derived again only when it changed). */
+  async #current(): Promise<Keys> {
+    const apiKey = await this.keys.current();
+    let derived = this.#derived;
+    if (derived?.apiKey !== apiKey) {
+      const next = { apiKey, keys: deriveKeys(apiKey) };
+      derived = this.#derived = next;
+      next.keys.then(
+        (keys) => {
+          if (this.#derived === next) this.#namespace = keys.namespace;
+        },
+        () => {
+          // A runtime without Web Crypto: tried again on the next call, not kept as the answer.
+          if (this.#derived === next) this.#derived = undefined;
+        },
+      );
+    }
+    return derived.keys;
   }
 
   toJSON(): Record<string, unknown> {

@@ -12,8 +12,9 @@ const REMEMBERED_TOKENS = 256;
 
 /**
  * Scrubs secrets out of text that leaves the library (log lines, error messages built from
- * upstream text). Knows the API key and the most recent tokens exactly, and anything shaped
- * like a JWT or an `Authorization` value by pattern.
+ * upstream text). Knows every API key the client has used (a rotated-out key is still a secret:
+ * it may only be revoked later) and the most recent tokens exactly, and anything shaped like a
+ * JWT or an `Authorization` value by pattern.
  */
 export class Redactor {
   readonly #exact = new Set<string>();
@@ -21,6 +22,11 @@ export class Redactor {
 
   constructor(apiKey?: string) {
     if (apiKey) this.#exact.add(apiKey);
+  }
+
+  /** Remembers a secret for good (an API key, old or new): never forgotten, unlike tokens. */
+  addSecret(secret: string): void {
+    if (secret) this.#exact.add(secret);
   }
 
   /** Remembers a token so that even a non-JWT token is redacted. */

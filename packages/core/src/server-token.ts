@@ -17,6 +17,8 @@ interface Cached {
   expiresAt: number;
   /** The exact string stored for it, for compare-and-delete on invalidation. */
   sealed?: string;
+  /** The generation of the API key it belongs to: a rotated-out key's token is never kept. */
+  generation: number;
 }
 
 export interface ServerTokenOptions {
@@ -33,12 +35,19 @@ export interface ServerTokenOptions {
   lockTtlMs: number;
   /** Aborts polling and waits when the client closes. */
   signal: CloseSignal;
+  /**
+   * Called before the store is read for a refresh: follows a key another instance retired
+   * (it may rotate the key, which {@link ServerTokenManager.reset}s this manager).
+   */
+  beforeStoreRead?(): Promise<void>;
 }
 
 /** Where the cached server token stands. */
 export type ServerTokenPhase = 'none' | 'fresh' | 'refresh-soon' | 'refresh-due' | 'expired';
 
-const STORE_KEY = 'server';
+/** The store key name of the server token (in the API key's namespace). */
+export const SERVER_TOKEN_KEY = 'server';
+const STORE_KEY = SERVER_TOKEN_KEY;
 const LOCK_KEY = 'lock:server';
 /**
  * At most one forced refresh (a token Basiq refused, replaced at once) per this long: when the
@@ -64,9 +73,10 @@ export const FORCED_REFRESH_INTERVAL_MS = 30_000;
  */
 export class ServerTokenManager {
   readonly #o: ServerTokenOptions;
-  #keys: Promise<{ store: string; lock: string }> | undefined;
   #cached: Cached | undefined;
   #inflight: Promise<Cached> | undefined;
+  /** The key generation the refresh in flight was started for. */
+  #inflightGeneration = 0;
   /** A token invalidated by a 401/403: never adopted again from the store. */
   #invalidated: string | undefined;
   /** When a refused token was last dropped (clock ms): see {@link FORCED_REFRESH_INTERVAL_MS}. */
@@ -146,6 +156,24 @@ export class ServerTokenManager {
     clearTimeout(this.#keepWarmTimer);
   }
 
+  /**
+   * Forgets the previous key's token after a rotation, synchronously: the next caller starts a
+   * refresh with the new key, and a refresh still running for the old key neither caches nor
+   * stores what it gets (its callers follow the new key's refresh).
+   */
+  reset(): void {
+    this.#cached = undefined;
+    this.#inflight = undefined;
+    this.#invalidated = undefined;
+    this.#backgroundAfter = 0;
+    clearTimeout(this.#keepWarmTimer);
+  }
+
+  /** Deletes the server token stored under `sealer`'s namespace (a rotated-out key's). */
+  async deleteStored(sealer: Sealer): Promise<void> {
+    await this.#o.store.delete(await sealer.key(STORE_KEY));
+  }
+
   async #getWaiting(): Promise<string> {
     try {
       return (await this.#refresh()).token;
@@ -188,17 +216,34 @@ export class ServerTokenManager {
     });
   }
 
-  /** The single flight: every caller shares it; cleared when it settles, failures not kept. */
+  /**
+   * The single flight: every caller shares it; cleared when it settles, failures not kept. One
+   * per key: a caller after a rotation never joins the previous key's refresh.
+   */
   #refresh(): Promise<Cached> {
-    this.#inflight ??= this.#doRefresh().finally(() => {
-      this.#inflight = undefined;
+    const generation = this.#o.sealer.keys.generation;
+    if (this.#inflight && this.#inflightGeneration === generation) return this.#inflight;
+    const flight: Promise<Cached> = this.#doRefresh(generation).finally(() => {
+      if (this.#inflight === flight) this.#inflight = undefined;
     });
-    return this.#inflight;
+    this.#inflight = flight;
+    this.#inflightGeneration = generation;
+    return flight;
   }
 
-  async #doRefresh(): Promise<Cached> {
+  async #doRefresh(generation: number): Promise<Cached> {
+    const result = await this.#refreshFor(generation);
+    // The key changed while this ran: what it got is the old key's (or nothing); its callers
+    // get the new key's token from the new key's refresh instead.
+    if (this.#o.sealer.keys.generation !== generation) return this.#refresh();
+    return result;
+  }
+
+  async #refreshFor(generation: number): Promise<Cached> {
     const { store, signal, clock } = this.#o;
     if (signal.aborted) throw signal.reason;
+    await this.#o.beforeStoreRead?.();
+    if (this.#o.sealer.keys.generation !== generation) return this.#refresh();
     const stored = await this.#readStore();
     if (stored && this.#isFresh(stored, clock.now())) return this.#adopt(stored);
     // A valid token from another instance beats none, even while we refresh.
@@ -237,35 +282,48 @@ export class ServerTokenManager {
       token: issued.accessToken,
       issuedAt: issued.issuedAt,
       expiresAt: issued.expiresAt,
+      generation: issued.keyGeneration,
     };
     const ttl = entry.expiresAt - clock.now();
-    if (ttl > 0) {
+    if (ttl > 0 && this.#current(entry)) {
       const { store: key } = await this.#storeKeys();
-      entry.sealed = await sealTokenRecord(sealer, key, entry);
-      await store.set(key, entry.sealed, Math.ceil(ttl));
+      const sealed = await sealTokenRecord(sealer, key, entry);
+      // Sealed with the key current now: stored only if that is still the token's own.
+      if (this.#current(entry)) {
+        entry.sealed = sealed;
+        await store.set(key, sealed, Math.ceil(ttl));
+      }
     }
     return this.#adopt(entry);
   }
 
   async #readStore(): Promise<Cached | undefined> {
+    const generation = this.#o.sealer.keys.generation;
     const { store: key } = await this.#storeKeys();
     const value = await this.#o.store.get(key);
     const record = await openTokenRecord(this.#o.sealer, this.#o.redactor, key, value);
     if (!record || record.expiresAt <= this.#o.clock.now()) return undefined;
-    return { ...record, sealed: value };
+    return { ...record, sealed: value, generation };
   }
 
-  /** The namespaced keys, computed on first use (Web Crypto is asynchronous; the cache hit needs none). */
-  #storeKeys(): Promise<{ store: string; lock: string }> {
+  /**
+   * The namespaced keys, of the current API key: not kept, as a rotation changes them (each is
+   * a string concatenation once the key's namespace is derived; the cache hit needs none).
+   */
+  async #storeKeys(): Promise<{ store: string; lock: string }> {
     const { sealer } = this.#o;
-    this.#keys ??= Promise.all([sealer.key(STORE_KEY), sealer.key(LOCK_KEY)]).then(([store, lock]) => ({
-      store,
-      lock,
-    }));
-    return this.#keys;
+    const [store, lock] = await Promise.all([sealer.key(STORE_KEY), sealer.key(LOCK_KEY)]);
+    return { store, lock };
+  }
+
+  /** Whether `entry` belongs to the key in use now. */
+  #current(entry: Cached): boolean {
+    return entry.generation === this.#o.sealer.keys.generation;
   }
 
   #adopt(entry: Cached): Cached {
+    // A token of a rotated-out key goes back to the refresh that got it, never into the cache.
+    if (!this.#current(entry)) return entry;
     const current = this.#cached;
     if (!current || current.token === this.#invalidated || entry.expiresAt >= current.expiresAt) {
       this.#cached = entry;

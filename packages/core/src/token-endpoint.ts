@@ -9,6 +9,7 @@ import {
   parseBasiqErrorBody,
 } from './errors.js';
 import { parseRetryAfter } from './retry.js';
+import type { ApiKeySource } from './key-source.js';
 import { describeError } from './secrets.js';
 import type { Redactor } from './secrets.js';
 import type { UpstreamAnswer } from './telemetry.js';
@@ -29,10 +30,13 @@ export interface IssuedToken {
   /** When the request was sent (clock ms): the token cannot have been issued earlier. */
   issuedAt: number;
   expiresAt: number;
+  /** The generation of the API key it was asked with ({@link ApiKeySource.generation}). */
+  keyGeneration: number;
 }
 
 export interface TokenEndpointConfig {
-  apiKey: string;
+  /** The API key, read afresh for every call (it may have been rotated). */
+  keys: ApiKeySource;
   baseUrl: string;
   basiqVersion: string;
   timeoutMs: number;
@@ -58,11 +62,12 @@ export function isRetryableTokenError(error: unknown): boolean {
 }
 
 /**
- * One `POST /token` attempt and the reading of its answer. Holds the API key in a private
- * field; its JSON and inspect forms are empty.
+ * One `POST /token` attempt and the reading of its answer. Reads the API key from its
+ * {@link ApiKeySource} for each call and keeps it nowhere else; its JSON and inspect forms show
+ * only the URL.
  */
 export class TokenEndpoint {
-  readonly #apiKey: string;
+  readonly #keys: ApiKeySource;
   readonly #url: string;
   readonly #origin: string;
   readonly #version: string;
@@ -72,7 +77,7 @@ export class TokenEndpoint {
   readonly #redactor: Redactor;
 
   constructor(config: TokenEndpointConfig) {
-    this.#apiKey = config.apiKey;
+    this.#keys = config.keys;
     this.#url = `${config.baseUrl}/token`;
     this.#origin = new URL(config.baseUrl).origin;
     this.#version = config.basiqVersion;
@@ -87,13 +92,29 @@ export class TokenEndpoint {
    * (`BasiqConfigError` for 400/401/404, `BasiqTokenError` for 403, 5xx, timeouts, network
    * errors and malformed answers, `BasiqRateLimitError` for 429). `signal` aborts it (the
    * client closing); its reason is rethrown as is. `note` hears Basiq's status and correlation
-   * id (for telemetry), never the body.
+   * id (for telemetry), never the body. The token, or the failure (see
+   * {@link ApiKeySource.generationOf}), is tagged with the generation of the key it was sent with.
    */
   async request(
     req: TokenRequest,
     signal?: CloseSignal,
     note?: (answer: UpstreamAnswer) => void,
   ): Promise<IssuedToken> {
+    const { key, generation } = await this.#keys.snapshot();
+    try {
+      return { ...(await this.#send(key, req, signal, note)), keyGeneration: generation };
+    } catch (error) {
+      this.#keys.tag(error, generation);
+      throw error;
+    }
+  }
+
+  async #send(
+    apiKey: string,
+    req: TokenRequest,
+    signal: CloseSignal | undefined,
+    note: ((answer: UpstreamAnswer) => void) | undefined,
+  ): Promise<Omit<IssuedToken, 'keyGeneration'>> {
     const body = new URLSearchParams({ scope: req.scope });
     if (req.userId !== undefined) body.set('userId', req.userId);
     // One controller per call rather than AbortSignal.any([timeout, signal]): `signal` lives as
@@ -122,7 +143,7 @@ export class TokenEndpoint {
         fetchImpl(this.#url, {
           method: 'POST',
           headers: {
-            authorization: `Basic ${this.#apiKey}`,
+            authorization: `Basic ${apiKey}`,
             'basiq-version': this.#version,
             'content-type': 'application/x-www-form-urlencoded',
             accept: 'application/json',
@@ -178,7 +199,7 @@ export class TokenEndpoint {
     issuedAt: number,
     req: TokenRequest,
     note: ((answer: UpstreamAnswer) => void) | undefined,
-  ): IssuedToken {
+  ): Omit<IssuedToken, 'keyGeneration'> {
     if (status >= 200 && status < 300) {
       note?.({ status });
       return this.#readToken(status, text, issuedAt);
@@ -245,7 +266,7 @@ export class TokenEndpoint {
     );
   }
 
-  #readToken(status: number, text: string, issuedAt: number): IssuedToken {
+  #readToken(status: number, text: string, issuedAt: number): Omit<IssuedToken, 'keyGeneration'> {
     const malformed = (why: string) =>
       new BasiqTokenError('basiq_bad_response', `Basiq answered POST /token with ${status} but ${why}`, {
         upstreamStatus: status,

@@ -68,10 +68,23 @@ export interface BudgetOptions {
   serverReserve?: number;
 }
 
+/**
+ * Reads the API key, from a secret manager say: the key, or a promise of it. Called when the key
+ * is first needed (or at `warmUp()`), then only when it may have changed: after Basiq refused the
+ * current key at `/token`, when another instance sharing the store retired it, or on
+ * `client.rotateApiKey()`. What it returns is checked like the `apiKey` option; a throw or a
+ * bad value fails with `BasiqConfigError` (`basiq_configuration`) that never holds the value.
+ */
+export type ApiKeyProvider = () => string | Promise<string>;
+
 /** Options of {@link createBasiqClient}. Validated at once: a wrong option throws `BasiqConfigError`. */
 export interface BasiqOptions {
-  /** The API key from the Basiq dashboard, sent exactly as given (`Authorization: Basic <apiKey>`). */
-  apiKey: string;
+  /**
+   * The API key from the Basiq dashboard, sent exactly as given (`Authorization: Basic <apiKey>`),
+   * or a function returning it (or a promise of it), so that a rotated key is picked up without a
+   * restart (see {@link ApiKeyProvider} and `BasiqClient.rotateApiKey`).
+   */
+  apiKey: string | ApiKeyProvider;
   /** Basiq's base URL (default `https://au-api.basiq.io`). `https` only, except loopback hosts (the emulator). */
   baseUrl?: string;
   /** The `basiq-version` header sent to `/token` (default `3.0`). */
@@ -125,7 +138,17 @@ export interface BasiqEvents {
   'store:degraded': [{ message: string }];
   /** The store answers again. */
   'store:recovered': [Record<string, never>];
+  /**
+   * The API key changed and the previous key's tokens were dropped: `reason` is `rotateApiKey`
+   * (the app called it), `refused` (Basiq refused the key and the `apiKey` function answered a
+   * new one) or `retired` (another instance sharing the store rotated away from it);
+   * `generation` counts the changes in this client.
+   */
+  'key:rotated': [{ reason: KeyRotationReason; generation: number }];
 }
+
+/** Why the API key changed (the `key:rotated` event). */
+export type KeyRotationReason = 'rotateApiKey' | 'refused' | 'retired';
 
 /** What the token engine offers the HTTP layer. */
 export interface ServerTokenSource {
