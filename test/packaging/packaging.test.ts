@@ -103,8 +103,8 @@ describe("@basiq-token/core's root entry bundled for a non-Node platform (Worker
     await installCoreConsumer(projectDir, tarballs.core, npmCache);
   }, 300_000);
 
-  it('ships the /axios and /adapter entries beside the root, each with both builds and types', () => {
-    for (const entry of ['axios', 'adapter']) {
+  it('ships the /axios, /adapter and /otel entries beside the root, each with both builds and types', () => {
+    for (const entry of ['axios', 'adapter', 'otel']) {
       expect(packedFiles.core).toEqual(
         expect.arrayContaining([
           `dist/${entry}.js`,

@@ -15,6 +15,7 @@ export { parseBasiqErrorBody } from './errors.js';
 export { createBasiqFetch, readBasiqApiError } from './http/fetch.js';
 export { isBasiqOrigin } from './http/origin.js';
 export type { HttpOptions } from './http/http-options.js';
+export type { TelemetryHooks, TokenCallInfo, ReplayInfo, UpstreamAnswer } from './telemetry.js';
 export { clientTokenRoute, routeBodyText } from './route.js';
 export { validateClientTokenRouteOptions } from './route-options.js';
 export type { ResolvedClientTokenRoute, ValidateRouteOptionsSettings } from './route-options.js';

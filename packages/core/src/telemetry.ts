@@ -1,17 +1,18 @@
-import type { TokenScope } from './token-endpoint.js';
-
 /**
  * What Basiq answered, as telemetry may see it: the status and Basiq's `correlationId` (from an
  * error body). Never a header or a body, which could hold the key or a token.
  */
 export interface UpstreamAnswer {
+  /** The HTTP status Basiq answered with. */
   status: number;
+  /** Basiq's id of the answer, which its support can look up (error answers carry one). */
   correlationId?: string | undefined;
 }
 
 /** One `POST /token` attempt about to be sent. */
 export interface TokenCallInfo {
-  scope: TokenScope;
+  /** The token asked for. Whose a client token is, is not said. */
+  scope: 'SERVER_ACCESS' | 'CLIENT_ACCESS';
   /** 1 for the first attempt of a fetch, 2 for its first retry, … */
   attempt: number;
 }

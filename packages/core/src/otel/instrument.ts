@@ -17,8 +17,9 @@ import { telemetryHubOf } from '../telemetry.js';
 import type { ReplayInfo, TelemetryHooks, TokenCallInfo, UpstreamAnswer } from '../telemetry.js';
 import { ATTR, METRIC, SPAN } from './names.js';
 
-/** The instrumentation scope's name and version (a test keeps the version in step with package.json). */
+/** The name of the tracer and meter that {@link instrumentBasiq} reports through: this package's. */
 export const INSTRUMENTATION_NAME = '@basiq-token/core';
+/** Their version: this package's (a test keeps the two in step). */
 export const INSTRUMENTATION_VERSION = '0.1.0';
 
 /** Options of {@link instrumentBasiq}. */
@@ -44,7 +45,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * Traces and measures `client` with OpenTelemetry: a span per `POST /token` attempt and per
  * refresh-and-replay of a data request Basiq refused for its token, each a child of the span
  * active when the work started; and metrics: `/token` calls by scope and outcome, their duration,
- * replays, and, read from {@link BasiqClient.health} at each collection, the server token's time to
+ * replays, and, read from `client.health()` at each collection, the server token's time to
  * expiry, the `/token` budget left and whether the store is degraded. No span or metric carries
  * the API key, a token or a user id. Answers a function that removes it all; closing the client
  * removes it too. Instrumenting the same client again replaces what was installed before.
