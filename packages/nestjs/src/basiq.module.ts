@@ -6,6 +6,8 @@ import type { BasiqModuleAsyncOptions, BasiqModuleForRootOptions } from './basiq
 /**
  * Basiq for NestJS: provides {@link BasiqService} (and the core client under `BASIQ_CLIENT`),
  * closes the client on application shutdown, and optionally mounts the client-token route.
+ * Import it once per Basiq application: all but one with a `name`, injected with
+ * `@InjectBasiq(name)`; the one without is the default, injected as `BasiqService`.
  *
  * @example
  * ```ts
