@@ -69,6 +69,11 @@ async function entryPoints(name: string): Promise<string[]> {
   });
 }
 
+/** A module as the Nest 11 project resolves it (after {@link prepareNest11}, ours included). */
+export function requireFromNest11<T>(id: string): T {
+  return requireFromFixture(id) as T;
+}
+
 /** Nest 11 and our adapter, both loaded from the Nest 11 project. */
 export async function loadNest11Kit(): Promise<NestKit> {
   const common = requireFromFixture('@nestjs/common') as NestKit['common'];

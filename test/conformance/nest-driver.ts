@@ -103,13 +103,13 @@ function recordingFilter(
   return new RecordingFilter();
 }
 
-type Decorator = (target: any, key?: any, descriptorOrIndex?: any) => any;
+export type Decorator = (target: any, key?: any, descriptorOrIndex?: any) => any;
 
 /**
  * Applies decorators as TypeScript's legacy decorators would: `decorate(Class, classDecorators,
  * constructorParamDecorators)` or `decorate(Class, method, methodDecorators, paramDecorators)`.
  */
-function decorate(
+export function decorate(
   target: NestCommon.Type,
   ...args: [Decorator[], Decorator[]?] | [string, Decorator[], Decorator[]?]
 ): void {
