@@ -1,47 +1,19 @@
-import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
 import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqClient } from '@basiq-token/core';
 import { runExampleContract } from '../../../test/conformance/support/example-contract.js';
-import { ensureNextBuild } from '../../../test/support/next-build.js';
+import { useNextExample } from './next-server.js';
 
-// The app as `next build` made it, served by Next's production server in this process (what
-// start.mjs does), so createListener can hand it the test's client the way start.mjs hands its own.
-const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
-const HANDOFF = Symbol.for('basiq-token.example-nextjs');
-
-interface NextServer {
-  prepare(): Promise<void>;
-  getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-  close(): Promise<void>;
-}
-type CreateNext = (options: { dev: boolean; dir: string; hostname: string; port: number }) => NextServer;
-
-let server: NextServer | undefined;
-let handle: ReturnType<NextServer['getRequestHandler']>;
-
-beforeAll(async () => {
-  await ensureNextBuild(APP_DIR);
-  // Next's CommonJS entry, loaded by Node itself rather than through the test's transform.
-  const next = createRequire(import.meta.url)('next') as CreateNext;
-  server = next({ dev: false, dir: APP_DIR, hostname: '127.0.0.1', port: 0 });
-  await server.prepare();
-  handle = server.getRequestHandler();
-}, 180_000);
-
-afterAll(async () => {
-  await server?.close();
-  delete (globalThis as { [HANDOFF]?: unknown })[HANDOFF];
-});
+// The built app under Next's production server in this process, handed the test's client.
+const next = useNextExample();
 
 runExampleContract('nextjs', {
   createListener(client: BasiqClient) {
-    (globalThis as { [HANDOFF]?: unknown })[HANDOFF] = { client };
+    const handle = next.handler(client);
     return (req, res) => void handle(req, res);
   },
   main: 'examples/nextjs/start.mjs',
@@ -52,7 +24,7 @@ describe('nextjs example: its own routes', () => {
     const emulator = await startEmulator();
     const client = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
     try {
-      (globalThis as { [HANDOFF]?: unknown })[HANDOFF] = { client };
+      const handle = next.handler(client);
       const app = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
       const res = await request(app).get('/api/client-token').set('x-demo-user', SEED_USER_ID).expect(200);
       expect(res.headers['cache-control']).toBe('no-store');
@@ -78,13 +50,13 @@ describe('nextjs example: its own routes', () => {
         logger: false,
         retry: { retries: 0 },
       });
-      (globalThis as { [HANDOFF]?: unknown })[HANDOFF] = { client: tokenless };
+      next.handler(tokenless);
       emulator.injectFault({ path: '/token', status: 503, times: 5 });
       const notReady = await request(app).get('/readyz').expect(503);
       expect(notReady.body).toEqual({ error: { code: 'basiq_unavailable', message: expect.any(String) } });
       await tokenless.close();
       emulator.clearFaults();
-      (globalThis as { [HANDOFF]?: unknown })[HANDOFF] = { client };
+      next.handler(client);
       const page = await request(app).get('/').expect(200);
       expect(page.headers['content-security-policy']).toContain("script-src 'self'");
       expect(page.text).toContain('Connect your bank');

@@ -24,10 +24,21 @@ export interface DemoAsset {
   body: string;
 }
 
-const SCRIPT_HEADERS = {
+/** The headers of the demo's scripts (its own and `@basiq-token/browser`). */
+export const DEMO_SCRIPT_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/javascript; charset=utf-8',
   'X-Content-Type-Options': 'nosniff',
-} as const;
+};
+
+/** The demo page's headers: its Content-Security-Policy (see `demoPageCsp`), no referrer, no sniffing. */
+export function demoPageHeaders(basiqBaseUrl?: string): Readonly<Record<string, string>> {
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': demoPageCsp(basiqBaseUrl),
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+  };
+}
 
 /**
  * The browser demo's same-origin answers, for an app to serve each with `GET`: the page (also
@@ -40,18 +51,9 @@ export function demoAssets(
 ): readonly DemoAsset[] {
   buildConsentUrl('start-up-check', { consentBaseUrl });
   return [
-    {
-      path: '/',
-      headers: {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Security-Policy': demoPageCsp(basiqBaseUrl),
-        'Referrer-Policy': 'no-referrer',
-        'X-Content-Type-Options': 'nosniff',
-      },
-      body: demoPageHtml(consentBaseUrl, basiqBaseUrl),
-    },
-    { path: '/demo.js', headers: SCRIPT_HEADERS, body: DEMO_SCRIPT },
-    { path: BASIQ_BROWSER_SCRIPT_PATH, headers: SCRIPT_HEADERS, body: basiqBrowserScript() },
+    { path: '/', headers: demoPageHeaders(basiqBaseUrl), body: demoPageHtml(consentBaseUrl, basiqBaseUrl) },
+    { path: '/demo.js', headers: DEMO_SCRIPT_HEADERS, body: DEMO_SCRIPT },
+    { path: BASIQ_BROWSER_SCRIPT_PATH, headers: DEMO_SCRIPT_HEADERS, body: basiqBrowserScript() },
   ];
 }
 

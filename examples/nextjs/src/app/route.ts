@@ -1,4 +1,4 @@
-import { demoPageCsp, demoPageHtml } from '@basiq-token/example-shared';
+import { demoPageHeaders, demoPageHtml } from '@basiq-token/example-shared';
 import { consentBaseUrl, demoClient } from '../lib/demo.js';
 
 export const dynamic = 'force-dynamic';
@@ -9,12 +9,7 @@ export const dynamic = 'force-dynamic';
 export function GET(): Response {
   const basiqBaseUrl = basiqApiUrl();
   return new Response(demoPageHtml(consentBaseUrl(), basiqBaseUrl), {
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': demoPageCsp(basiqBaseUrl),
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-    },
+    headers: demoPageHeaders(basiqBaseUrl),
   });
 }
 
