@@ -51,7 +51,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * removes it too. Instrumenting the same client again replaces what was installed before.
  *
  * The root entry never loads `@opentelemetry/api`: only this entry does, so a client that is not
- * instrumented costs nothing. Call it after the OpenTelemetry SDK has started (or pass the
+ * instrumented loads no OpenTelemetry code. Call it after the OpenTelemetry SDK has started (or pass the
  * providers): a meter taken from the global API before that records nothing.
  *
  * @example
