@@ -36,15 +36,30 @@ export interface RunningNextApp {
   close(): Promise<void>;
 }
 
+/** How {@link startNextApp} serves the app. */
+export interface NextAppOptions {
+  /**
+   * Requests for the path `from` (any query kept) reach the app's route at `to` instead, as a
+   * custom server in front of Next may map them. The hostile-input suite sends every request to
+   * one path, which next.config rewrites to the Pages Router route; this points that path at an
+   * App Router or Edge route instead, without a second build.
+   */
+  alias?: { from: string; to: string };
+}
+
 /** Builds the app if needed and serves it on a free loopback port. */
-export async function startNextApp(): Promise<RunningNextApp> {
+export async function startNextApp(options: NextAppOptions = {}): Promise<RunningNextApp> {
   await ensureNextBuild(NEXT_APP_DIR);
   // Next's CommonJS entry, loaded by Node itself rather than through the test's transform.
   const createNext = createRequire(import.meta.url)('next') as CreateNext;
   const next = createNext({ dev: false, dir: NEXT_APP_DIR, hostname: '127.0.0.1', port: 0 });
   await next.prepare();
   const handle = next.getRequestHandler();
-  const server: Server = createServer((req, res) => void handle(req, res));
+  const { alias } = options;
+  const server: Server = createServer((req, res) => {
+    if (alias && req.url !== undefined) req.url = aliased(req.url, alias);
+    void handle(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -55,6 +70,11 @@ export async function startNextApp(): Promise<RunningNextApp> {
       installHarness(undefined);
     },
   };
+}
+
+function aliased(url: string, alias: { from: string; to: string }): string {
+  const rest = url.slice(alias.from.length);
+  return url.startsWith(alias.from) && (rest === '' || rest.startsWith('?')) ? alias.to + rest : url;
 }
 
 /**

@@ -7,7 +7,7 @@ import * as nestCommon from '@nestjs/common';
 import * as nestCore from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { BasiqClient } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { basiq as expressBasiq } from '@basiq-token/express';
 import { basiq as koaBasiq } from '@basiq-token/koa';
 import * as nestBasiq from '@basiq-token/nestjs';
@@ -25,7 +25,19 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** A framework variant under attack: starts an app around `client`, listening on 127.0.0.1:0. */
 export interface HostileTarget {
   name: string;
-  start(client: BasiqClient): Promise<RunningApp>;
+  /**
+   * `options` are what `client` was made from, for a target that cannot be handed the object and
+   * builds its own client in the app (Next's Edge sandbox shares no objects with the test).
+   */
+  start(client: BasiqClient, options: BasiqOptions): Promise<RunningApp>;
+  /** Requests generated for this target when HOSTILE_RUNS is not set (default: 10,000). */
+  numRuns?: number;
+  /**
+   * `false`: nothing in front of the route reads the body (Next's App Router hands the route the
+   * request unread, and the route reads only headers), so a huge body is answered by the route
+   * rather than refused with 413. Default `true`.
+   */
+  parsesBody?: boolean;
 }
 
 /**

@@ -92,6 +92,10 @@ export function expectationFor(request: HostileRequest): Expectation {
     // Routers answer OPTIONS with the allowed methods; unknown methods get 400 (Node) or 501.
     if (request.method === 'OPTIONS') [200, 204].forEach((s) => framework.add(s));
     if (!STANDARD_METHODS.has(request.method)) [400, 501].forEach((s) => framework.add(s));
+    // The Fetch API forbids a Request with the method TRACE: Next's App Router (Node and Edge),
+    // which hands its routes a Fetch Request, cannot build one and answers its own 500 page
+    // before any route runs. Only that method, and only as a non-route answer (still scanned).
+    if (request.method === 'TRACE') framework.add(500);
     return { route: undefined, framework, connectionError, unpredictable };
   }
   return { route: routeAnswerFor(request.users), framework, connectionError, unpredictable };
