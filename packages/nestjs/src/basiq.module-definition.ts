@@ -37,7 +37,7 @@ function defineBasiqModule(definition: DynamicModule, extras: BasiqModuleExtras)
     controllers: route === undefined ? [] : [route.controller],
     providers: [
       ...(definition.providers ?? []),
-      ...registrationProviders({ name, routes: route?.routes ?? [] }),
+      ...registrationProviders({ id: Symbol(name ?? 'default'), name, routes: route?.routes ?? [] }),
       loggerProvider,
       clientProvider(clientToken),
       service,

@@ -6,6 +6,8 @@ import { BASIQ_REGISTRATION } from './tokens.js';
 
 /** What one `forRoot()`/`forRootAsync()` call registered, as the bootstrap check compares it. */
 export interface Registration {
+  /** This registration's own identity (a value Nest may wrap still reads the same). */
+  id: symbol;
   /** `undefined` for the default registration. */
   name: string | undefined;
   /** `METHOD /path` of each route it mounts. */
@@ -60,7 +62,7 @@ function checkRegistrations(own: Registration, modules: ModulesContainer): void 
   const others: Registration[] = [];
   for (const module of modules.values()) {
     const registration = module.providers.get(BASIQ_REGISTRATION)?.instance as Registration | undefined;
-    if (registration !== undefined && registration !== own) others.push(registration);
+    if (registration !== undefined && registration.id !== own.id) others.push(registration);
   }
   if (own.name !== undefined && others.some((other) => other.name === own.name)) {
     throw new BasiqConfigError(
