@@ -1,25 +1,12 @@
 import express from 'express';
 import type { Request } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { createBasiqClient } from '@basiq-token/core';
-import type { BasiqApi, BasiqClient } from '@basiq-token/core';
-import { SEED_ACCOUNT_IDS, SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
-import type { BasiqEmulator } from '@basiq-token/emulator';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { BasiqApi } from '@basiq-token/core';
 import { basiq } from '@basiq-token/express';
+import { expectAccountsRelay, useEmulatorClient } from '../../../test/support/emulator-client.js';
 
-let emulator: BasiqEmulator;
-let client: BasiqClient;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  client = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
-});
+const world = useEmulatorClient();
 
 describe('@basiq-token/express: req.basiq.api', () => {
   it('is typed as the client’s BasiqApi', () => {
@@ -29,7 +16,7 @@ describe('@basiq-token/express: req.basiq.api', () => {
   it("calls Basiq with the server token and relays Basiq's status and JSON", async () => {
     const app = express();
     const seen: unknown[] = [];
-    app.use(basiq(client));
+    app.use(basiq(world.client));
     app.get('/users/:userId/accounts', async (req, res) => {
       seen.push(req.basiq.api);
       const { data, error, response } = await req.basiq.api.GET('/users/{userId}/accounts', {
@@ -37,13 +24,6 @@ describe('@basiq-token/express: req.basiq.api', () => {
       });
       res.status(response.status).json(data ?? error);
     });
-    const ok = await request(app).get(`/users/${SEED_USER_ID}/accounts`).expect(200);
-    expect((ok.body as { data: { id: string }[] }).data.map((a) => a.id)).toEqual([...SEED_ACCOUNT_IDS]);
-    const missing = await request(app)
-      .get('/users/00000000-0000-4000-8000-000000000000/accounts')
-      .expect(404);
-    expect((missing.body as { data: { code: string }[] }).data[0]?.code).toBe('resource-not-found');
-    expect(seen[0]).toBe(client.api);
-    expect(seen[1]).toBe(client.api);
+    await expectAccountsRelay((path) => request(app).get(path), seen, world.client);
   });
 });

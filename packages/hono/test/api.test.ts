@@ -1,25 +1,12 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { createBasiqClient } from '@basiq-token/core';
-import type { BasiqApi, BasiqClient } from '@basiq-token/core';
-import { SEED_ACCOUNT_IDS, SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
-import type { BasiqEmulator } from '@basiq-token/emulator';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { BasiqApi } from '@basiq-token/core';
 import { basiq } from '@basiq-token/hono';
 import type { BasiqEnv } from '@basiq-token/hono';
+import { expectAccountsRelay, useEmulatorClient } from '../../../test/support/emulator-client.js';
 
-let emulator: BasiqEmulator;
-let client: BasiqClient;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  client = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
-});
-
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
-});
+const world = useEmulatorClient();
 
 describe('@basiq-token/hono: c.var.basiq.api', () => {
   it('is typed as the client’s BasiqApi', () => {
@@ -27,7 +14,7 @@ describe('@basiq-token/hono: c.var.basiq.api', () => {
   });
 
   it("calls Basiq with the server token and relays Basiq's status and JSON (client or factory)", async () => {
-    for (const mw of [basiq(client), basiq(() => client)]) {
+    for (const mw of [basiq(world.client), basiq(() => world.client)]) {
       const app = new Hono<BasiqEnv>();
       const seen: unknown[] = [];
       app.use(mw);
@@ -38,19 +25,11 @@ describe('@basiq-token/hono: c.var.basiq.api', () => {
         });
         return c.json(data ?? error, response.status as 200);
       });
-      const ok = await app.request(`/users/${SEED_USER_ID}/accounts`);
-      expect(ok.status).toBe(200);
-      expect(((await ok.json()) as { data: { id: string }[] }).data.map((a) => a.id)).toEqual([
-        ...SEED_ACCOUNT_IDS,
-      ]);
-      const missing = await app.request('/users/00000000-0000-4000-8000-000000000000/accounts');
-      expect(missing.status).toBe(404);
-      expect(((await missing.json()) as { data: { code: string }[] }).data[0]?.code).toBe(
-        'resource-not-found',
-      );
-      expect(seen).toHaveLength(2);
-      expect(seen[0]).toBe(client.api);
-      expect(seen[1]).toBe(client.api);
+      const get = async (path: string) => {
+        const answer = await app.request(path);
+        return { status: answer.status, body: await answer.json() };
+      };
+      await expectAccountsRelay(get, seen, world.client);
     }
   });
 });
