@@ -306,7 +306,7 @@ export class BasiqClient implements ServerTokenSource {
    *
    * Rejects with `BasiqConfigError` for an unusable `next` (`invalid_options`), without a
    * function to read (`invalid_options`), or when the function fails (`basiq_configuration`),
-   * and with `client_closed` after {@link close}.
+   * and with `client_closed` after {@link BasiqClient.close}.
    *
    * @example
    * await basiq.rotateApiKey(newKey); // or basiq.rotateApiKey() with `apiKey: () => secrets.read()`
