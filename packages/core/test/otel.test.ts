@@ -390,6 +390,37 @@ describe('instrumentBasiq: installing and removing', () => {
     expect(points(metrics, 'basiq.token.server.time_to_expiry')).toEqual([]);
   });
 
+  it('a tracer or meter that throws never fails a token call', async () => {
+    const broken = () => {
+      throw new Error('exporter bug');
+    };
+    const client = h.client();
+    instrumentBasiq(client, {
+      tracerProvider: {
+        getTracer: () => ({ startSpan: broken, startActiveSpan: broken }) as unknown as Tracer,
+      },
+      meterProvider,
+    });
+    await expect(client.getServerToken()).resolves.toEqual(expect.any(String));
+
+    const other = h.client();
+    const meter = meterProvider.getMeter('x');
+    instrumentBasiq(other, {
+      tracerProvider,
+      meterProvider: {
+        getMeter: () => ({
+          createCounter: () => ({ add: broken }),
+          createHistogram: () => ({ record: broken }),
+          createObservableGauge: (name: string) => meter.createObservableGauge(name),
+          addBatchObservableCallback: () => undefined,
+          removeBatchObservableCallback: () => undefined,
+        }),
+      } as unknown as MeterProvider,
+    });
+    await expect(other.getServerToken()).resolves.toEqual(expect.any(String));
+    expect(finished('basiq.token SERVER_ACCESS')).toHaveLength(1);
+  });
+
   it('refuses what is not a client, and attributes that are not an object', () => {
     expect(() => instrumentBasiq({} as BasiqClient)).toThrow(BasiqConfigError);
     const client = h.client();
