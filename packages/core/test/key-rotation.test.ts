@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BasiqConfigError, createBasiqClient } from '@basiq-token/core';
+import { BasiqConfigError, createBasiqClient, MemoryStore } from '@basiq-token/core';
 import { SEED_USER_ID } from '@basiq-token/emulator';
 import { Sealer } from '../src/sealing.js';
 import { RecordingStore, useEngineHarness } from './support/engine.js';
@@ -327,5 +327,37 @@ describe('secrets across a rotation', () => {
     h.scan([oldKey, newKey]);
     scanStore(store, [oldKey, newKey]);
     scanClient(client, [oldKey, newKey]);
+  });
+});
+
+describe('instances sharing a store', () => {
+  it('follow the retired marker at their next store read; one whose function still answers the old key keeps it and asks again only later', async () => {
+    const store = new MemoryStore({ now: clock.now });
+    const recorder = new KeyRecorder();
+    const oldKey = h.emulator.apiKey;
+    let secret = oldKey;
+    const a = h.client({ clock, store, apiKey: () => secret, fetch: recorder.fetch });
+    const b = h.client({ clock, store, apiKey: () => secret, fetch: recorder.fetch });
+    const stale = vi.fn(() => oldKey); // a secret source not yet updated
+    const c = h.client({ clock, store, apiKey: stale, fetch: recorder.fetch });
+    const seenB = rotations(b);
+    await Promise.all([a, b, c].flatMap((x) => [x.getServerToken(), x.getClientToken('user-1')]));
+    expect(stale).toHaveBeenCalledTimes(1);
+
+    secret = nextKey();
+    await a.rotateApiKey();
+    // B's server token is fresh in its memory: no store read, nothing to follow yet.
+    expect(recorder.keyOf.get(await b.getServerToken())).toBe(oldKey);
+    // A user B has not served: a store read, the marker, the key read again.
+    const user = await b.getClientToken('user-2');
+    expect(seenB).toEqual([{ reason: 'retired', generation: 1 }]);
+    expect(recorder.keyOf.get(user.accessToken)).toBe(secret);
+    expect(recorder.keyOf.get(await b.getServerToken())).toBe(secret);
+
+    await c.getClientToken('user-3');
+    await c.getClientToken('user-4');
+    expect(stale).toHaveBeenCalledTimes(2); // once for the marker, not once per store read
+    expect(h.lines.filter((l) => l.includes('still answers it'))).toHaveLength(1);
+    h.scan([secret]);
   });
 });
