@@ -37,6 +37,9 @@ interface Entry extends TokenRecord {
   generation: number;
 }
 
+/** How many users' stored tokens a rotation deletes at once. */
+const DELETE_BATCH = 50;
+
 /** The store key name of a user's client token (in the API key's namespace), by pseudonym. */
 function storeName(pseudonym: string): string {
   return `client:${pseudonym}`;
@@ -97,8 +100,14 @@ export class ClientTokenManager {
   async deleteStored(sealer: Sealer, users: readonly string[]): Promise<void> {
     const store = this.#o.store;
     if (!store) return;
-    for (const userId of users) {
-      await store.delete(await sealer.key(storeName(await sealer.pseudonym(userId))));
+    // In batches: a busy process knows thousands of users, and a rotation should not take a
+    // round trip per user one after another (nor open thousands of commands at once).
+    for (let i = 0; i < users.length; i += DELETE_BATCH) {
+      await Promise.all(
+        users
+          .slice(i, i + DELETE_BATCH)
+          .map(async (userId) => store.delete(await sealer.key(storeName(await sealer.pseudonym(userId))))),
+      );
     }
   }
 
