@@ -4,9 +4,10 @@
 //    and `client.fetch` against a plain axios instance and a plain fetch with a fixed
 //    `Authorization`, GETs to a trivial server in another process, token cached. Stable where
 //    throughput is not: it counts this process's CPU, not what the machine's other load leaves.
-// 2. Throughput: each example app (Express, Koa, Nest) proxying `GET /users/:userId` to Basiq
-//    with our middleware, against the same example app given a stand-in client with a token
-//    fetched once and set by hand (bench/support/baseline). The emulator, each app and
+// 2. Throughput: each example app (Express, Koa, Nest, Next) proxying `GET /users/:userId` to
+//    Basiq with our middleware, against the same example app given a stand-in client with a token
+//    fetched once and set by hand (bench/support/baseline). The Next example is its `next build`
+//    output under its own launcher (built first if its build is stale). The emulator, each app and
 //    autocannon run in separate processes; runs alternate A/B (the order swapped every round,
 //    so neither side always goes first) and the medians are reported.
 //
@@ -17,12 +18,13 @@
 import { measureCpuPerRequest } from './support/cpu-per-request.js';
 import { median } from './support/stats.js';
 import { startEmulatorProcess } from './support/emulator-process.js';
-import { startTsChild } from './support/child.js';
+import { ROOT, startTsChild } from './support/child.js';
 import type { TsChild } from './support/child.js';
 import { load } from './support/load.js';
 import type { LoadResult } from './support/load.js';
 import { int, ms, printTable } from './support/table.js';
 import { SEED_USER_ID } from '../packages/emulator/src/index.js';
+import { ensureNextBuild } from '../test/support/next-build.js';
 
 const quick = process.argv.includes('--quick');
 const onlyCpu = process.argv.includes('--cpu');
@@ -42,6 +44,8 @@ const frameworks = [
   { name: 'Express', main: 'examples/express/src/main.ts', baseline: 'express' },
   { name: 'Koa', main: 'examples/koa/src/main.ts', baseline: 'koa' },
   { name: 'NestJS', main: 'examples/nestjs/src/main.ts', baseline: 'nestjs' },
+  // The launcher `npm run start -w examples/nextjs` runs: Next's production server in-process.
+  { name: 'Next.js', main: 'examples/nextjs/start.mjs', baseline: 'nextjs' },
 ] as const;
 
 const urlOf = (child: TsChild) => `${child.ready[1]}/users/${SEED_USER_ID}`;
@@ -80,11 +84,13 @@ async function throughput(): Promise<void> {
       `${rounds} alternating rounds of ${seconds} s per side; Node ${process.version}`,
   );
 
+  // What `npm run build -w examples/nextjs` makes; skipped when it is newer than the sources.
+  await ensureNextBuild(`${ROOT}examples/nextjs`);
   const emulator = await startEmulatorProcess();
   const children: TsChild[] = [];
   try {
     const env = { BASIQ_API_KEY: emulator.apiKey, BASIQ_API_URL: emulator.url, PORT: '0', REDIS_URL: '' };
-    // All six apps start together (they idle until loaded); starting them one by one would double the wait.
+    // All eight apps start together (they idle until loaded); starting them one by one would double the wait.
     const apps = await Promise.all(
       frameworks.map(async (f) => {
         const [withMiddleware, baseline] = await Promise.all([

@@ -40,6 +40,18 @@ export function fixedHeaderClient(baseUrl: string, token: string): BasiqClient {
     handleClientTokenRequest: async (error: unknown) => errorResponse(error),
     errorResponse: (error: unknown) => errorResponse(error),
     close: async () => undefined,
+    // Read by the examples' probes and bound by Nest's BasiqService; none is on the measured path.
+    health: () => ({
+      ready: true,
+      closed: false,
+      serverToken: { held: true, phase: 'fresh', refreshing: false },
+      backoff: { open: false, remainingMs: 0 },
+      store: { kind: 'memory', degraded: false },
+    }),
+    warmUp: async () => undefined,
+    consentUrl: () => {
+      throw new Error('the overhead baseline serves GET /users/:userId only');
+    },
     // The Node adapters build `req.basiq.http` with core/axios's basiqAxios(client), which reads a
     // client's HTTP options under this registry symbol. The examples' measured route goes through
     // `api` (the fixed-header fetch above), so that axios instance is never on the measured path.
