@@ -1,48 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@basiq-token/emulator';
-import type { BasiqEmulator } from '@basiq-token/emulator';
-import { noteRedisClusterSkip, redisClusterSupport, startRedisCluster } from '../support/redis-cluster.js';
-import type { RedisClusterHandle } from '../support/redis-cluster.js';
-import { startFleet, Instance } from './fleet.js';
-import { apiKeySecrets, dumpRedis, findLeaks } from './secrets-scan.js';
-import type { RedisDump } from './secrets-scan.js';
+import { describe, expect, it } from 'vitest';
+import { noteRedisClusterSkip, redisClusterSupport } from '../support/redis-cluster.js';
+import type { Instance } from './fleet.js';
 import {
-  clientLockHolderKilled,
-  hundredUsersHundredCalls,
-  oneUserOneCall,
-  wrongKeyDoesNotStorm,
-} from './token-scenarios.js';
-import type { FleetContext } from './token-scenarios.js';
+  SHORT_TOKEN_OPTIONS,
+  itRunsTheTokenScenarios,
+  redisClusterStore,
+  sleep,
+  until,
+  useFleet,
+} from './harness.js';
 
 noteRedisClusterSkip('fleet on Redis Cluster');
 
 const SIZE = 8;
-const wrongKey = Buffer.from(
-  '11111111-1111-4111-8111-111111111111:22222222-2222-4222-8222-222222222222',
-).toString('base64');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  deadlineMs = 30_000,
-): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(50);
-  }
-}
-
-const shortTokenOptions = {
-  refresh: { softWindowMs: 600, hardWindowMs: 200 },
-  retry: { minDelayMs: 50, maxDelayMs: 200 },
-  tokenTimeoutMs: 2_000,
-};
 
 // Half the fleet on ioredis's Cluster, half on node-redis's createCluster: both clients share one cluster.
 const clientOf = (i: number) => (i % 2 === 0 ? 'ioredis' : 'node-redis');
@@ -50,102 +20,23 @@ const clientOf = (i: number) => (i % 2 === 0 ? 'ioredis' : 'node-redis');
 describe.skipIf(!redisClusterSupport.available)(
   `a fleet of ${SIZE} processes sharing a three-master Redis Cluster`,
   () => {
-    let cluster: RedisClusterHandle;
-    let fleet: Instance[] = [];
-    const emulators: BasiqEmulator[] = [];
-    const envFor = (i: number) => ({
-      REDIS_CLUSTER_NODES: cluster.nodesEnv,
-      REDIS_CLUSTER_CLIENT: clientOf(i),
-    });
-
-    beforeAll(async () => {
-      cluster = await startRedisCluster();
-      fleet = await startFleet(SIZE, envFor);
-    }, 60_000);
-
-    afterAll(async () => {
-      await Promise.all(fleet.map((i) => i.shutdown()));
-      await Promise.all(emulators.map((e) => e.stop()));
-      await cluster?.stop();
-    }, 30_000);
-
-    async function emulator(opts: Parameters<typeof startEmulator>[0]): Promise<BasiqEmulator> {
-      const e = await startEmulator(opts);
-      emulators.push(e);
-      return e;
-    }
-
-    /**
-     * Points the fleet at `e` under a fresh prefix (or `opts.prefix`). The store timeout is long
-     * (5 s, as tokens.test.ts has): on a loaded machine (load 33 seen, with 800 concurrent client
-     * token asks) a slow answer would degrade an instance, which would then (correctly) work alone
-     * and break the counts.
+    /*
+     * The store timeout is long (5 s, as tokens.test.ts has): on a loaded machine (load 33 seen,
+     * with 800 concurrent client token asks) a slow answer would degrade an instance, which would
+     * then (correctly) work alone and break the counts.
      */
-    async function configure(
-      e: BasiqEmulator,
-      clientOptions: Record<string, unknown>,
-      opts: { apiKey?: string; prefix?: string; instances?: Instance[] } = {},
-    ): Promise<string> {
-      const prefix = opts.prefix ?? `fleet:${randomUUID()}:`;
-      await Promise.all(
-        (opts.instances ?? fleet).map((i) =>
-          // redisUrl null: the instances use the cluster their environment names.
-          i.configure({
-            baseUrl: e.url,
-            apiKey: opts.apiKey ?? e.apiKey,
-            redisUrl: null,
-            prefix,
-            clientOptions,
-            storeTimeoutMs: 5_000,
-          }),
-        ),
-      );
-      return prefix;
-    }
-
-    /** The client-token and refusal scenarios the single-Redis fleet runs too (token-scenarios.ts). */
-    const ctx: FleetContext = {
-      fleet: () => fleet,
-      async replace(index) {
-        const fresh = new Instance(envFor(index));
-        await fresh.ready;
-        fleet[index] = fresh;
-      },
-      emulator,
-      configure,
-    };
-
-    /** Everything every master holds. */
-    async function dumpCluster(): Promise<RedisDump> {
-      const dumps = await Promise.all(
-        cluster.nodes.map(async (node) => {
-          const redis = new Redis({ ...node, maxRetriesPerRequest: 1 });
-          try {
-            return await dumpRedis(redis);
-          } finally {
-            redis.disconnect();
-          }
-        }),
-      );
-      return { keys: dumps.flatMap((d) => d.keys), texts: dumps.flatMap((d) => d.texts) };
-    }
-
-    async function expectNoSecrets(): Promise<void> {
-      const secrets = [
-        ...apiKeySecrets(wrongKey),
-        ...emulators.flatMap((e) => [...apiKeySecrets(e.apiKey), ...e.issuedTokens()]),
-      ];
-      expect(secrets.length).toBeGreaterThan(emulators.length);
-      const dump = await dumpCluster();
-      expect(dump.keys.length).toBeGreaterThan(0);
-      expect(findLeaks(dump.texts, secrets)).toEqual([]);
-      const logs = (await Promise.all(fleet.map((i) => i.stats()))).flatMap((s) => s.logs);
-      expect(findLeaks(logs, secrets)).toEqual([]);
-    }
+    const ctx = useFleet({
+      size: SIZE,
+      store: redisClusterStore,
+      env: (store, i) => ({ REDIS_CLUSTER_NODES: store.cluster.nodesEnv, REDIS_CLUSTER_CLIENT: clientOf(i) }),
+      storeTimeoutMs: 5_000,
+    });
+    const { instances: fleet, emulator, configure, expectNoSecrets } = ctx;
+    const dumpCluster = () => ctx.store().dump();
 
     it('a cold burst of 100 calls per instance makes one /token call, whichever cluster client each uses', async () => {
       const e = await emulator({ tokenLifetimeSec: 3600 });
-      const prefix = await configure(e, shortTokenOptions);
+      const prefix = await configure(e, SHORT_TOKEN_OPTIONS);
 
       const bursts = await Promise.all(fleet.map((i) => i.serverBurst(100)));
       for (const b of bursts) expect(b, b.errors.join(', ')).toMatchObject({ ok: 100, failed: 0 });
@@ -212,35 +103,19 @@ describe.skipIf(!redisClusterSupport.available)(
       await expectNoSecrets();
     }, 30_000);
 
-    it('8 instances asked at the same moment for one user’s client token make one /token call', async () => {
-      await oneUserOneCall(ctx);
-      await expectNoSecrets();
-    }, 30_000);
-
-    it('100 users, each asked at the same moment on all 8 instances: 100 /token calls', async () => {
-      await hundredUsersHundredCalls(ctx);
-      await expectNoSecrets();
-    }, 60_000);
-
-    it('the holder of a user’s lock SIGKILLed mid-call: the others still answer, no request fails', async () => {
-      await clientLockHolderKilled(ctx);
-      await expectNoSecrets();
-    }, 30_000);
-
-    it('8 instances with a wrong key make at most 2 /token calls together in 10 s; the corrected key works at once', async () => {
-      await wrongKeyDoesNotStorm(ctx, wrongKey);
-      await expectNoSecrets();
-    }, 60_000);
+    // The client-token and refusal scenarios the single-Redis fleet runs too (token-scenarios.ts).
+    itRunsTheTokenScenarios(ctx, SIZE);
 
     it('a master SIGKILLed mid-traffic fails no request; the fleet shares again once it is back', async () => {
       const lifetimeSec = 3;
       const e = await emulator({ tokenLifetimeSec: lifetimeSec });
-      const prefix = await configure(e, shortTokenOptions);
+      const prefix = await configure(e, SHORT_TOKEN_OPTIONS);
       const warm = await Promise.all(fleet.map((i) => i.serverBurst(10)));
       expect(new Set(warm.flatMap((b) => b.tokens)).size).toBe(1);
       const serverKey = (await dumpCluster()).keys.find((k) => k.startsWith(prefix) && k.endsWith(':server'));
       expect(serverKey).toBeDefined();
       // The master that holds the shared token: the one whose loss hurts most.
+      const { cluster } = ctx.store();
       const victim = await cluster.nodeOf(serverKey as string);
 
       await Promise.all(fleet.map((i) => i.startTraffic(2, 20)));

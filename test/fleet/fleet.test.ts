@@ -1,85 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@basiq-token/emulator';
-import type { BasiqEmulator } from '@basiq-token/emulator';
-import { noteRedisSkip, redisSupport, startRedisServer } from '../support/redis-server.js';
-import type { RedisServerHandle } from '../support/redis-server.js';
-import { startFleet, Instance } from './fleet.js';
-import { apiKeySecrets, dumpRedis, findLeaks, leakForms } from './secrets-scan.js';
+import { describe, expect, it } from 'vitest';
+import { noteRedisSkip, redisSupport } from '../support/redis-server.js';
+import type { Instance } from './fleet.js';
+import { SHORT_TOKEN_OPTIONS, redisServerStore, sleep, until, useFleet } from './harness.js';
+import { findLeaks, leakForms } from './secrets-scan.js';
 
 noteRedisSkip('fleet');
 
 const SIZE = 8;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(
-  probe: () => Promise<T | undefined | false>,
-  what: string,
-  deadlineMs = 30_000,
-): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(50);
-  }
-}
-
-// Short refresh windows for short tokens: a refresh once per lifetime, near its end.
-const shortTokenOptions = {
-  refresh: { softWindowMs: 600, hardWindowMs: 200 },
-  retry: { minDelayMs: 50, maxDelayMs: 200 },
-  tokenTimeoutMs: 2_000,
-};
 
 describe.skipIf(!redisSupport.available)(`a fleet of ${SIZE} processes sharing one Redis`, () => {
-  let redis: RedisServerHandle;
-  let raw: Redis;
-  let fleet: Instance[] = [];
-  const emulators: BasiqEmulator[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    raw = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    raw.on('error', () => {});
-    fleet = await startFleet(SIZE);
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(fleet.map((i) => i.shutdown()));
-    await Promise.all(emulators.map((e) => e.stop()));
-    raw?.disconnect();
-    await redis?.stop();
-  }, 30_000);
-
-  async function emulator(opts: Parameters<typeof startEmulator>[0]): Promise<BasiqEmulator> {
-    const e = await startEmulator(opts);
-    emulators.push(e);
-    return e;
-  }
-
-  async function configure(e: BasiqEmulator, clientOptions: Record<string, unknown>, instances = fleet) {
-    const prefix = `fleet:${randomUUID()}:`;
-    await Promise.all(
-      instances.map((i) =>
-        i.configure({ baseUrl: e.url, apiKey: e.apiKey, redisUrl: redis.url, prefix, clientOptions }),
-      ),
-    );
-    return prefix;
-  }
-
-  /** Redis holds no API key and no token of any emulator, and the instances logged none. */
-  async function expectNoSecrets(): Promise<void> {
-    const secrets = emulators.flatMap((e) => [...apiKeySecrets(e.apiKey), ...e.issuedTokens()]);
-    expect(secrets.length).toBeGreaterThan(emulators.length);
-    const dump = await dumpRedis(raw);
-    expect(dump.keys.length).toBeGreaterThan(0);
-    expect(findLeaks(dump.texts, secrets)).toEqual([]);
-    const logs = (await Promise.all(fleet.map((i) => i.stats()))).flatMap((s) => s.logs);
-    expect(findLeaks(logs, secrets)).toEqual([]);
-  }
+  const ctx = useFleet({ size: SIZE, store: redisServerStore });
+  const { instances: fleet, emulator, configure, expectNoSecrets } = ctx;
 
   it('the leak scan would see a token sealed the wrong way (clear, base64, base64url, inside JSON)', () => {
     const token = `eyJhbGciOiJSUzI1NiJ9.${randomUUID()}.${randomUUID()}`;
@@ -96,7 +28,7 @@ describe.skipIf(!redisSupport.available)(`a fleet of ${SIZE} processes sharing o
   it('a cold burst of 100 calls per instance makes one /token call; then about one per token lifetime', async () => {
     const lifetimeSec = 3;
     const e = await emulator({ tokenLifetimeSec: lifetimeSec });
-    await configure(e, shortTokenOptions);
+    await configure(e, SHORT_TOKEN_OPTIONS);
 
     const startedAt = Date.now();
     const bursts = await Promise.all(fleet.map((i) => i.serverBurst(100)));
@@ -157,6 +89,7 @@ describe.skipIf(!redisSupport.available)(`a fleet of ${SIZE} processes sharing o
     const doomed = holder.serverBurst(10);
     doomed.catch(() => {});
     await until(async () => e.counters.tokenCalls === 1, 'the holder calls /token');
+    const { raw } = ctx.store();
     const locks = await raw.keys(`${prefix}*lock:server*`);
     expect(locks).toHaveLength(1);
     await holder.kill();
@@ -171,27 +104,26 @@ describe.skipIf(!redisSupport.available)(`a fleet of ${SIZE} processes sharing o
     await expect(doomed).rejects.toThrow(/instance exited/);
 
     // Replace the killed instance for the rest of the suite.
-    const replacement = new Instance();
-    await replacement.ready;
-    fleet = [replacement, ...survivors];
+    await ctx.replace(0);
     await expectNoSecrets();
   }, 30_000);
 
   it('keeps serving while Redis is down, and shares again once Redis is back', async () => {
     const lifetimeSec = 3;
     const e = await emulator({ tokenLifetimeSec: lifetimeSec });
-    await configure(e, shortTokenOptions);
+    await configure(e, SHORT_TOKEN_OPTIONS);
     const warm = await Promise.all(fleet.map((i) => i.serverBurst(10)));
     expect(new Set(warm.flatMap((b) => b.tokens)).size).toBe(1);
     await expectNoSecrets();
 
     await Promise.all(fleet.map((i) => i.startTraffic(2, 20)));
     await sleep(300);
-    await redis.halt();
+    const { server } = ctx.store();
+    await server.halt();
     // Longer than a token lifetime: every instance has to refresh on its own meanwhile.
     await sleep(lifetimeSec * 1_000 + 1_000);
     const afterOutage = e.counters.serverTokens;
-    await redis.restart();
+    await server.restart();
 
     // Core probes the store again (every 5 s while degraded, on use) and goes back to it.
     await until(
