@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findDeno } from '../support/binaries.js';
-import { bundle } from '../support/bundle.js';
-import { startServerProcess } from '../support/runtime.js';
+import { inTempDir, startBundledServer } from '../support/runtime.js';
 import type { RuntimeLauncher } from '../support/runtime.js';
 
 const entry = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -19,25 +16,24 @@ export const denoRuntime: RuntimeLauncher = {
   binary: findDeno(),
   async start(config) {
     if (!this.binary.available) throw new Error(this.binary.reason);
-    const dir = mkdtempSync(join(tmpdir(), 'basiq-runtime-deno-'));
-    try {
-      const script = join(dir, 'server.mjs');
-      await bundle(entry, script, { platform: 'node', conditions: ['deno', 'node'], nodeBuiltins: true });
-      const running = await startServerProcess(
-        this.binary.path,
-        ['run', '--no-prompt', '--no-config', '--no-lock', '--allow-net=127.0.0.1', '--allow-env', script],
-        { cwd: dir, env: { ...config, HOME: dir, DENO_DIR: join(dir, '.deno'), NO_COLOR: '1' } },
-      );
-      return {
-        ...running,
-        stop: async () => {
-          await running.stop();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+    const deno = this.binary.path;
+    return inTempDir('deno', (dir) =>
+      startBundledServer(
+        'deno',
+        deno,
+        entry,
+        dir,
+        (script) => [
+          'run',
+          '--no-prompt',
+          '--no-config',
+          '--no-lock',
+          '--allow-net=127.0.0.1',
+          '--allow-env',
+          script,
+        ],
+        { ...config, DENO_DIR: join(dir, '.deno') },
+      ),
+    );
   },
 };

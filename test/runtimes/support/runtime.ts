@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RuntimeBinary } from './binaries.js';
+import { bundle } from './bundle.js';
 
 /** What the app in the runtime is configured with (env on Bun and Deno, bindings on workerd). */
 export interface AppConfig {
@@ -74,4 +78,48 @@ export function startServerProcess(
     child.once('error', (error) => fail(error.message));
     child.once('exit', (code, signal) => fail(`exited (${code ?? signal}) before listening`));
   });
+}
+
+/**
+ * Starts a runtime with `start(dir)` in a fresh temporary directory (the runtime's working
+ * directory, so nothing of the repository applies), removed once the runtime stops, or at once if
+ * it fails to start.
+ */
+export async function inTempDir(
+  runtime: RuntimeLauncher['name'],
+  start: (dir: string) => Promise<RunningRuntime>,
+): Promise<RunningRuntime> {
+  const dir = mkdtempSync(join(tmpdir(), `basiq-runtime-${runtime}-`));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const running = await start(dir);
+    return {
+      ...running,
+      stop: async () => {
+        await running.stop();
+        remove();
+      },
+    };
+  } catch (error) {
+    remove();
+    throw error;
+  }
+}
+
+/**
+ * A server program run by `command` (Bun or Deno): `entry` bundled into `dir` as that runtime
+ * resolves npm packages (its own condition, then `node`'s), started with `args(script)` in `dir`
+ * with `env`, `HOME` being `dir` (no user configuration applies).
+ */
+export async function startBundledServer(
+  runtime: 'bun' | 'deno',
+  command: string,
+  entry: string,
+  dir: string,
+  args: (script: string) => string[],
+  env: Record<string, string>,
+): Promise<RunningRuntime> {
+  const script = join(dir, 'server.mjs');
+  await bundle(entry, script, { platform: 'node', conditions: [runtime, 'node'], nodeBuiltins: true });
+  return startServerProcess(command, args(script), { cwd: dir, env: { ...env, HOME: dir, NO_COLOR: '1' } });
 }

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { findWorkerd } from '../support/binaries.js';
 import { bundle } from '../support/bundle.js';
 import type { BundleTarget } from '../support/bundle.js';
+import { inTempDir } from '../support/runtime.js';
 import type { RuntimeLauncher } from '../support/runtime.js';
 
 const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -38,8 +37,7 @@ export function workerdRuntime({ nodejsCompat }: WorkerdSetting): RuntimeLaunche
     binary: findWorkerd(),
     async start(config) {
       if (!this.binary.available) throw new Error(this.binary.reason);
-      const dir = mkdtempSync(join(tmpdir(), 'basiq-runtime-workerd-'));
-      try {
+      return inTempDir('workerd', async (dir) => {
         const script = join(dir, 'worker.mjs');
         await bundle(entry, script, bundleTarget({ nodejsCompat }));
         const { Miniflare } = await import('miniflare');
@@ -72,15 +70,9 @@ export function workerdRuntime({ nodejsCompat }: WorkerdSetting): RuntimeLaunche
         return {
           url: url.origin,
           output: () => output,
-          stop: async () => {
-            await miniflare.dispose();
-            rmSync(dir, { recursive: true, force: true });
-          },
+          stop: () => miniflare.dispose(),
         };
-      } catch (error) {
-        rmSync(dir, { recursive: true, force: true });
-        throw error;
-      }
+      });
     },
   };
 }
