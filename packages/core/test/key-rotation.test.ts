@@ -246,6 +246,22 @@ describe('a key Basiq refuses at /token', () => {
     scanClient(client, [oldKey, current]);
   });
 
+  it('a 403 (the application refused) with a function that answers a new key: tried at once, no cool-down', async () => {
+    const recorder = new KeyRecorder();
+    let current = h.emulator.apiKey;
+    const client = h.client({ clock, apiKey: () => current, fetch: recorder.fetch });
+    const seen = rotations(client);
+    await client.getServerToken();
+    current = nextKey();
+    h.emulator.injectFault({ path: '/token', status: 403, times: 1 });
+    clock.advance(HOUR);
+    const token = await client.getServerToken();
+    expect(recorder.keyOf.get(token)).toBe(current);
+    expect(seen).toEqual([{ reason: 'refused', generation: 1 }]);
+    expect(h.eventsOf('token:backoff')).toHaveLength(0);
+    h.scan([current]);
+  });
+
   it('with a function that answers the same refused key: the back-off window, as with a string', async () => {
     const provider = vi.fn(() => h.emulator.apiKey);
     const client = h.client({ clock, apiKey: provider });
