@@ -130,7 +130,7 @@ export class BasiqClientRegistry<N extends string = string> {
 
   /**
    * Fetches every client's server token at once ({@link BasiqClient.warmUp}) and resolves with
-   * {@link health} once all have settled. It never rejects: a client that got no token shows
+   * {@link BasiqClientRegistry.health} once all have settled. It never rejects: a client that got no token shows
    * `ready: false` and its `serverToken.lastFailure`, so one wrong key does not hide the others.
    */
   async warmUp(): Promise<BasiqClientsHealth<N>> {
