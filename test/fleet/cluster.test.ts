@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noteRedisClusterSkip, redisClusterSupport } from '../support/redis-cluster.js';
-import type { Instance } from './fleet.js';
-import {
-  SHORT_TOKEN_OPTIONS,
-  itRunsTheTokenScenarios,
-  redisClusterStore,
-  sleep,
-  until,
-  useFleet,
-} from './harness.js';
+import { SHORT_TOKEN_OPTIONS, itRunsTheTokenScenarios, redisClusterStore, useFleet } from './harness.js';
+import { serverLockHolderKilled, sharedBudget, storeOutage } from './server-scenarios.js';
 
 noteRedisClusterSkip('fleet on Redis Cluster');
 
@@ -48,113 +41,35 @@ describe.skipIf(!redisClusterSupport.available)(
       await expectNoSecrets();
     }, 30_000);
 
-    it('the whole fleet stays within one shared /token budget', async () => {
-      const e = await emulator({ tokenLifetimeSec: 3600 });
-      const budget = { limit: 12, serverReserve: 2, windowMs: 60_000 };
-      await configure(e, { budget });
-      const perInstance = 6;
-      const userIds = fleet.map(() => Array.from({ length: perInstance }, () => e.createUser({}).id));
+    it('the whole fleet stays within one shared /token budget', () => sharedBudget(ctx), 30_000);
 
-      const results = await Promise.all(fleet.map((i, n) => i.clientTokens(userIds[n] as string[])));
-      const ok = results.reduce((s, r) => s + r.ok, 0);
-      for (const r of results) expect(r.otherErrors).toEqual([]);
-      const logs = (await Promise.all(fleet.map((i) => i.stats()))).flatMap((s) => s.logs);
-      expect(ok, logs.join('\n')).toBe(budget.limit - budget.serverReserve);
-      expect(results.reduce((s, r) => s + r.rateLimited, 0)).toBe(SIZE * perInstance - ok);
-      expect(e.counters.tokenCalls).toBe(ok);
-
-      const server = await Promise.all(fleet.map((i) => i.serverBurst(5)));
-      for (const s of server) expect(s.failed, s.errors.join(', ')).toBe(0);
-      expect(e.counters.serverTokens).toBe(1);
-      await expectNoSecrets();
-    }, 30_000);
-
-    it('when the lock holder is killed mid-refresh, one survivor refreshes once the lock expires; nothing fails', async () => {
-      const e = await emulator({ tokenLifetimeSec: 3600 });
-      // lock TTL = tokenTimeoutMs + retry.maxDelayMs + 1 s = 2.2 s
-      const prefix = await configure(e, {
-        tokenTimeoutMs: 1_000,
-        retry: { minDelayMs: 50, maxDelayMs: 200 },
-      });
-      e.injectFault({ path: '/token', delayMs: 10_000, times: 1 });
-
-      const [holder, ...survivors] = fleet as [Instance, ...Instance[]];
-      try {
-        const doomed = holder.serverBurst(10);
-        doomed.catch(() => {});
-        await until(async () => e.counters.tokenCalls === 1, 'the holder calls /token');
-        const locks = (await dumpCluster()).keys.filter(
-          (k) => k.startsWith(prefix) && k.endsWith(':lock:server'),
-        );
-        expect(locks).toHaveLength(1);
-        await holder.kill();
-
-        const bursts = await Promise.all(survivors.map((i) => i.serverBurst(20)));
-        for (const b of bursts) expect(b, b.errors.join(', ')).toMatchObject({ ok: 20, failed: 0 });
-        const logs = (await Promise.all(survivors.map((i) => i.stats()))).flatMap((s) => s.logs);
-        expect(new Set(bursts.flatMap((b) => b.tokens)).size, logs.join('\n')).toBe(1);
-        expect(e.counters.tokenCalls).toBe(2);
-        await expect(doomed).rejects.toThrow(/instance exited/);
-      } finally {
-        // Whatever happened, the later tests get a full, live fleet.
-        await holder.kill();
-        await ctx.replace(0);
-      }
-      await expectNoSecrets();
-    }, 30_000);
+    it(
+      'when the lock holder is killed mid-refresh, one survivor refreshes once the lock expires; nothing fails',
+      () => serverLockHolderKilled(ctx),
+      30_000,
+    );
 
     // The client-token and refusal scenarios the single-Redis fleet runs too (token-scenarios.ts).
     itRunsTheTokenScenarios(ctx, SIZE);
 
     it('a master SIGKILLed mid-traffic fails no request; the fleet shares again once it is back', async () => {
-      const lifetimeSec = 3;
-      const e = await emulator({ tokenLifetimeSec: lifetimeSec });
-      const prefix = await configure(e, SHORT_TOKEN_OPTIONS);
-      const warm = await Promise.all(fleet.map((i) => i.serverBurst(10)));
-      expect(new Set(warm.flatMap((b) => b.tokens)).size).toBe(1);
-      const serverKey = (await dumpCluster()).keys.find((k) => k.startsWith(prefix) && k.endsWith(':server'));
-      expect(serverKey).toBeDefined();
-      // The master that holds the shared token: the one whose loss hurts most.
       const { cluster } = ctx.store();
-      const victim = await cluster.nodeOf(serverKey as string);
-
-      await Promise.all(fleet.map((i) => i.startTraffic(2, 20)));
-      await sleep(300);
-      await cluster.kill(victim);
-      // The cluster marks the master failed and stops serving (cluster_state:fail).
-      await cluster.waitForState('fail');
-      // Longer than a token lifetime: every instance has to refresh on its own meanwhile.
-      await sleep(lifetimeSec * 1_000 + 500);
-      const afterOutage = e.counters.serverTokens;
-      await cluster.restart(victim);
-
-      await until(
-        async () => {
-          const stats = await Promise.all(fleet.map((i) => i.stats()));
-          return stats.every((s) => s.degraded >= 1 && s.recovered === s.degraded);
+      let victim = -1;
+      await storeOutage(ctx, {
+        async down(prefix) {
+          const keys = (await ctx.store().dump()).keys;
+          const serverKey = keys.find((k) => k.startsWith(prefix) && k.endsWith(':server'));
+          expect(serverKey).toBeDefined();
+          // The master that holds the shared token: the one whose loss hurts most.
+          victim = await cluster.nodeOf(serverKey as string);
+          await cluster.kill(victim);
+          // The cluster marks the master failed and stops serving (cluster_state:fail).
+          await cluster.waitForState('fail');
         },
-        'every instance is back on the cluster',
-        30_000,
-      );
-      const traffic = await Promise.all(fleet.map((i) => i.stopTraffic()));
-      for (const t of traffic) {
-        expect(t.failed, t.errors.join(', ')).toBe(0);
-        expect(t.ok).toBeGreaterThan(0);
-      }
-      expect(afterOutage).toBeGreaterThan(1);
-
-      // Sharing is back: once every in-process copy has expired, one instance fetches a token
-      // and every other one reads it from the cluster.
-      await sleep(lifetimeSec * 1_000 + 200);
-      const before = e.counters.serverTokens;
-      const [first, ...rest] = fleet as [Instance, ...Instance[]];
-      const fetched = await first.serverBurst(5);
-      expect(fetched.failed).toBe(0);
-      expect(e.counters.serverTokens).toBe(before + 1);
-      const others = await Promise.all(rest.map((i) => i.serverBurst(5)));
-      expect(others.flatMap((o) => o.tokens)).toEqual(rest.map(() => fetched.tokens[0]));
-      expect(e.counters.serverTokens).toBe(before + 1);
-      await expectNoSecrets();
+        up: () => cluster.restart(victim),
+        graceMs: 500,
+        what: 'every instance is back on the cluster',
+      });
     }, 90_000);
   },
 );
