@@ -20,11 +20,18 @@ const SLOT = Symbol.for('basiq-token.next');
 
 interface Registry {
   clients: Map<string, BasiqClient>;
+  /** `apiKey` functions by identity (kept here, not per module copy, so ids stay unique). */
+  keyFunctions: WeakMap<object, number>;
+  lastKeyFunction: number;
 }
 
 function registry(): Registry {
   const holder = globalThis as typeof globalThis & { [SLOT]?: Registry };
-  return (holder[SLOT] ??= { clients: new Map() });
+  const found = (holder[SLOT] ??= { clients: new Map(), keyFunctions: new WeakMap(), lastKeyFunction: 0 });
+  // A registry left by an older copy of this package, before key functions were tracked.
+  found.keyFunctions ??= new WeakMap();
+  found.lastKeyFunction ??= 0;
+  return found;
 }
 
 /**
@@ -127,9 +134,26 @@ function optionsFromEnv(): BasiqOptions {
  * A stable text key for options: the same configuration after a hot reload (new objects, same
  * content) gives the same key. Functions count by their source, class instances (a store, a
  * logger) by their class and own fields. Hashed, so the registry never holds the API key.
+ * An `apiKey` function is the exception: it counts by identity, because two with one source
+ * (`() => secrets.read(tenant)`) may close over different applications' keys, and sharing a
+ * client between them would serve one application's tokens to the other. (The price: each hot
+ * reload that makes a new key function makes a new client in development.)
  */
 function optionsKey(options: BasiqOptions): string {
-  return hash(canonical(options, new Set(), 0));
+  const { apiKey, ...rest } = options;
+  const keyPart =
+    typeof apiKey === 'function' ? `k:${keyFunctionId(apiKey)}` : canonical(apiKey, new Set(), 0);
+  return hash(`${keyPart}|${canonical(rest, new Set(), 0)}`);
+}
+
+function keyFunctionId(fn: object): number {
+  const r = registry();
+  let id = r.keyFunctions.get(fn);
+  if (id === undefined) {
+    id = ++r.lastKeyFunction;
+    r.keyFunctions.set(fn, id);
+  }
+  return id;
 }
 
 function canonical(value: unknown, seen: Set<object>, depth: number): string {

@@ -13,6 +13,7 @@ import type { NextApiRequest, NextApiResponse } from 'next/types.js';
 import type { NextRequest } from 'next/server.js';
 
 const KEY = 'bmV4dC10ZXN0LWtleS0xMjM0NTY3ODkwYWJjZGVmOmRlYWRiZWVm';
+const OTHER_KEY = 'bmV4dC10ZXN0LWtleS1vdGhlci0xMjM0NTY3ODkwOmRlYWRiZWVm';
 const SLOT = Symbol.for('basiq-token.next');
 
 afterEach(async () => {
@@ -80,6 +81,22 @@ describe('getBasiqClient', () => {
     const registry = (globalThis as Record<symbol, { clients: Map<string, unknown> }>)[SLOT]!;
     expect([...registry.clients.keys()].join()).not.toContain(KEY);
     expect(registry.clients.size).toBe(2);
+  });
+
+  it('never shares a client between two apiKey functions with the same source but other keys', async () => {
+    // Two tenants' secret-manager readers: one text, different closures (different applications).
+    const reader = (name: string) => () => Promise.resolve(name === 'a' ? KEY : OTHER_KEY);
+    const readA = reader('a');
+    const a = getBasiqClient({ apiKey: readA, logger: false });
+    const b = getBasiqClient({ apiKey: reader('b'), logger: false });
+    expect(b).not.toBe(a);
+    // The same function object is the same configuration.
+    expect(getBasiqClient({ apiKey: readA, logger: false })).toBe(a);
+    // Across a reload of the module too: function identities are kept with the registry.
+    vi.resetModules();
+    const reloaded = (await import('../src/index.js')) as typeof import('../src/index.js');
+    expect(reloaded.getBasiqClient({ apiKey: readA, logger: false })).toBe(a);
+    expect(reloaded.getBasiqClient({ apiKey: reader('a'), logger: false })).not.toBe(a);
   });
 
   it('replaces a client that was closed, and returns a client handed in as is', async () => {
