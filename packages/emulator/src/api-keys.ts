@@ -7,7 +7,7 @@ export interface ApiKeyInfo {
   applicationId: string;
 }
 
-/** What {@link ApiKeyRing.add} takes: both optional. */
+/** What `addApiKey()` takes: both optional. */
 export interface AddApiKeyOptions {
   /** The key itself; default a fresh one shaped like Basiq's. */
   apiKey?: string;
