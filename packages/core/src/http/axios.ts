@@ -1,17 +1,14 @@
 import axios from 'axios';
 import type { AxiosAdapter, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { BasiqApiError } from '../errors.js';
-import type { UpstreamAnswer } from '../telemetry.js';
 import type { ServerTokenSource } from '../types.js';
 import type { HttpOptions } from './http-options.js';
 import { ABSOLUTE_URL, axiosTargetUrl, isBasiqOrigin, parseHttpUrl } from './origin.js';
-import { isReplayableBody, parseJsonBody, tokenRejection } from './replay.js';
+import { isReplayableBody, parseJsonBody, replayWithFreshToken, tokenRejection } from './replay.js';
 import { REDACTED, SanitisedResponse, sanitizeAxiosObject } from './sanitize.js';
 
 /** What the library writes over the server token in a config it hands back. */
 const REDACTED_BEARER = `Bearer ${REDACTED}`;
-
-const ignoreAnswer = (): void => undefined;
 
 type AdapterConfig = InternalAxiosRequestConfig['adapter'];
 type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
@@ -212,41 +209,28 @@ class TokenLayer {
       return this.#handBack(config, marked, response, error, [sent], authKey);
     }
 
-    this.#opts.onReplay?.({ status: rejection.status, basiqCode: rejection.basiqCode });
-    this.#opts.logger?.debug?.(
-      `basiq-token: Basiq refused the server token (${rejection.status} ${rejection.basiqCode}); replaying once with a fresh one`,
+    return replayWithFreshToken(
+      this.#source,
+      this.#opts,
+      rejection,
+      token,
+      async (fresh, note) => {
+        const resent = `Bearer ${fresh}`;
+        headers[authKey] = resent;
+        try {
+          response = await adapter(config);
+          error = undefined;
+        } catch (e) {
+          response = undefined;
+          error = e;
+        }
+        const status = (response ?? (axios.isAxiosError(error) ? error.response : undefined))?.status;
+        if (status) note({ status });
+        return this.#handBack(config, marked, response, error, [sent, resent], authKey);
+      },
+      // No fresh token to replay with: the token error says why; the first answer is dropped.
+      () => sanitizeAxiosObject(response ?? error, [sent]),
     );
-    const replay = async (note: (answer: UpstreamAnswer) => void): Promise<AxiosResponse> => {
-      try {
-        await this.#source.invalidateServerToken(token);
-      } catch {
-        this.#opts.logger?.warn(
-          'basiq-token: could not invalidate the refused server token; replaying anyway',
-        );
-      }
-      let fresh: string;
-      try {
-        fresh = await this.#source.getServerToken();
-      } catch (tokenError) {
-        // No fresh token to replay with: the token error says why; the first answer is dropped.
-        sanitizeAxiosObject(response ?? error, [sent]);
-        throw tokenError;
-      }
-      const resent = `Bearer ${fresh}`;
-      headers[authKey] = resent;
-      try {
-        response = await adapter(config);
-        error = undefined;
-      } catch (e) {
-        response = undefined;
-        error = e;
-      }
-      const status = (response ?? (axios.isAxiosError(error) ? error.response : undefined))?.status;
-      if (status) note({ status });
-      return this.#handBack(config, marked, response, error, [sent, resent], authKey);
-    };
-    const telemetry = this.#opts.telemetry;
-    return telemetry ? telemetry.replay(rejection, replay) : replay(ignoreAnswer);
   }
 
   /** One attempt with the caller's own `Authorization`, its credential kept out of what is handed back. */

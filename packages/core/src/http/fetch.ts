@@ -3,8 +3,7 @@ import type { FetchLike, ServerTokenSource } from '../types.js';
 import { AttemptTimeout } from './attempt-timeout.js';
 import type { HttpOptions } from './http-options.js';
 import { isBasiqOrigin, parseHttpUrl } from './origin.js';
-import { isReplayableBody, parseJsonBody, tokenRejection } from './replay.js';
-import type { TokenRejection } from './replay.js';
+import { isReplayableBody, parseJsonBody, replayWithFreshToken, tokenRejection } from './replay.js';
 
 // A path that `new URL(path, base)` keeps on the base's origin: one leading slash, not two
 // and not a backslash (which URLs read as a slash), and no tab or newline (which URLs drop,
@@ -46,45 +45,28 @@ export function createBasiqFetch(source: ServerTokenSource, opts: HttpOptions): 
         (signal) => fetchImpl(url, withAuthorization(init, callerHeaders, `Bearer ${token}`, signal)),
         init?.signal,
       );
-    let token = await source.getServerToken();
+    const token = await source.getServerToken();
     const first = await send(token);
     if (first.status !== 401 && first.status !== 403) return first;
     if (!isReplayableBody(init?.body)) return first;
+    return replayIfRefused(first, token, send);
+  }
+
+  /** `first` as is, unless Basiq refused `token` for being expired or invalid: then one replay. */
+  async function replayIfRefused(
+    first: Response,
+    token: string,
+    send: (token: string) => Promise<Response>,
+  ): Promise<Response> {
     const rejection = tokenRejection(first.status, await peekJson(first));
     if (!rejection) return first;
-    reportReplay(rejection);
     // The first answer is dropped: release its connection.
     await first.body?.cancel().catch(() => undefined);
-    return replay(rejection, async () => {
-      await invalidate(token);
-      token = await source.getServerToken();
-      return send(token);
-    });
-  }
-
-  function reportReplay(rejection: TokenRejection): void {
-    opts.onReplay?.({ status: rejection.status, basiqCode: rejection.basiqCode });
-    opts.logger?.debug?.(
-      `basiq-token: Basiq refused the server token (${rejection.status} ${rejection.basiqCode}); replaying once with a fresh one`,
-    );
-  }
-
-  /** Runs the replay `resend` under the client's telemetry (a replay span), if any. */
-  function replay(rejection: TokenRejection, resend: () => Promise<Response>): Promise<Response> {
-    if (!opts.telemetry) return resend();
-    return opts.telemetry.replay(rejection, async (note) => {
-      const response = await resend();
+    return replayWithFreshToken(source, opts, rejection, token, async (fresh, note) => {
+      const response = await send(fresh);
       note({ status: response.status });
       return response;
     });
-  }
-
-  async function invalidate(token: string): Promise<void> {
-    try {
-      await source.invalidateServerToken(token);
-    } catch {
-      opts.logger?.warn('basiq-token: could not invalidate the refused server token; replaying anyway');
-    }
   }
 
   /** A `Request`, or a URL off the fast path: parsed, then sent like before. */
@@ -111,20 +93,14 @@ export function createBasiqFetch(source: ServerTokenSource, opts: HttpOptions): 
     if (!url || !isBasiqOrigin(url, opts.baseUrl) || headers.has('authorization')) {
       return sendRequest(headers);
     }
-    let token = await source.getServerToken();
-    headers.set('Authorization', `Bearer ${token}`);
-    const first = await sendRequest(headers);
-    if (request.body !== null || (first.status !== 401 && first.status !== 403)) return first;
-    const rejection = tokenRejection(first.status, await peekJson(first));
-    if (!rejection) return first;
-    reportReplay(rejection);
-    await first.body?.cancel().catch(() => undefined);
-    return replay(rejection, async () => {
-      await invalidate(token);
-      token = await source.getServerToken();
+    const send = (token: string) => {
       headers.set('Authorization', `Bearer ${token}`);
       return sendRequest(headers);
-    });
+    };
+    const token = await source.getServerToken();
+    const first = await send(token);
+    if (request.body !== null || (first.status !== 401 && first.status !== 403)) return first;
+    return replayIfRefused(first, token, send);
   }
 
   return function basiqFetch(input, init) {

@@ -1,4 +1,7 @@
 import { parseBasiqErrorBody } from '../errors.js';
+import type { UpstreamAnswer } from '../telemetry.js';
+import type { ServerTokenSource } from '../types.js';
+import type { HttpOptions } from './http-options.js';
 
 /** Why Basiq refused a token, when the answer says the token (not the request) is at fault. */
 export interface TokenRejection {
@@ -26,6 +29,45 @@ export function tokenRejection(status: number, body: unknown): TokenRejection | 
     }
   }
   return undefined;
+}
+
+const ignoreAnswer = (): void => undefined;
+
+/**
+ * The one refresh-and-replay both transports make once Basiq refused `refused` (the token the
+ * first attempt carried): reports it, drops that token (if it is still the current one), gets a
+ * fresh one and calls `resend` with it, under the client's telemetry when there is one.
+ * `noFreshToken` runs when no fresh token can be had, before that error is thrown: the first
+ * answer is dropped then, and may need cleaning.
+ */
+export function replayWithFreshToken<T>(
+  source: ServerTokenSource,
+  opts: Pick<HttpOptions, 'logger' | 'onReplay' | 'telemetry'>,
+  rejection: TokenRejection,
+  refused: string,
+  resend: (fresh: string, note: (answer: UpstreamAnswer) => void) => Promise<T>,
+  noFreshToken?: () => void,
+): Promise<T> {
+  opts.onReplay?.({ status: rejection.status, basiqCode: rejection.basiqCode });
+  opts.logger?.debug?.(
+    `basiq-token: Basiq refused the server token (${rejection.status} ${rejection.basiqCode}); replaying once with a fresh one`,
+  );
+  const replay = async (note: (answer: UpstreamAnswer) => void): Promise<T> => {
+    try {
+      await source.invalidateServerToken(refused);
+    } catch {
+      opts.logger?.warn('basiq-token: could not invalidate the refused server token; replaying anyway');
+    }
+    let fresh: string;
+    try {
+      fresh = await source.getServerToken();
+    } catch (error) {
+      noFreshToken?.();
+      throw error;
+    }
+    return resend(fresh, note);
+  };
+  return opts.telemetry ? opts.telemetry.replay(rejection, replay) : replay(ignoreAnswer);
 }
 
 /** Reads a JSON body that may still be raw text or bytes; `undefined` when it is not JSON. */
