@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as core from '@basiq-token/core';
-import { resolveOptions } from '../../packages/core/src/options.js';
+import { OPTION_DEFAULTS, resolveOptions } from '../../packages/core/src/options.js';
 import { isRetryableTokenError } from '../../packages/core/src/token-endpoint.js';
 import { codeBlocks, codeSpans, headingAnchors, linkTargets, section, tables } from './markdown.js';
 import type { Table } from './markdown.js';
@@ -83,6 +83,32 @@ describe('README options reference', () => {
       const actual = valueAt(resolved, path);
       const shown = typeof actual === 'number' ? stated?.replace(/_/g, '') : stated;
       expect(shown, `default of ${path}`).toBe(String(actual));
+    }
+  });
+});
+
+describe("options' doc comments (types.ts)", () => {
+  const declared = new Map(optionPaths().map((o) => [o.path, o]));
+  const defaults = primitiveLeaves(OPTION_DEFAULTS as unknown as Record<string, unknown>);
+
+  it('state the default of OPTION_DEFAULTS, the table resolveOptions() fills in from', () => {
+    expect(defaults.length).toBeGreaterThan(10);
+    for (const path of defaults) {
+      const doc = declared.get(path)?.doc ?? '';
+      // "(default 5,000)", "(default 300,000 = 5 min)", "(default `3.0`)", "(default off)".
+      const stated = /\bdefault `?([^`\s)=]+)/.exec(doc)?.[1]?.replace(/[,.;:]$/, '');
+      expect(stated, `${path}'s doc comment states no default`).toBeDefined();
+      const actual = valueAt(OPTION_DEFAULTS, path);
+      const shown =
+        typeof actual === 'number' ? stated!.replace(/,/g, '') : stated === 'off' ? 'false' : stated;
+      expect(shown, `default of ${path} in its doc comment`).toBe(String(actual));
+    }
+  });
+
+  it('are what resolveOptions() fills in', () => {
+    const resolved = resolveOptions({ apiKey: 'docs-test-key' });
+    for (const path of defaults) {
+      expect(valueAt(resolved, path), path).toBe(valueAt(OPTION_DEFAULTS, path));
     }
   });
 });

@@ -26,11 +26,15 @@ function propertyName(member: ts.TypeElement, source: ts.SourceFile): string {
   return name.getText(source);
 }
 
-/** One documented option: its dotted path, its declared type as written, and whether it is optional. */
+/**
+ * One documented option: its dotted path, its declared type as written, whether it is optional,
+ * and its doc comment as written (empty when it has none).
+ */
 export interface OptionPath {
   path: string;
   type: string;
   optional: boolean;
+  doc: string;
 }
 
 /**
@@ -52,8 +56,14 @@ export function optionPaths(): OptionPath[] {
         const nested = typeNode.typeName.text;
         if (nested.endsWith('Options') && declared.has(nested)) return walk(nested, `${path}.`);
       }
+      const docs = (member as { jsDoc?: ts.JSDoc[] }).jsDoc ?? [];
       return [
-        { path, type: typeNode.getText(source).replace(/\s+/g, ' '), optional: !!member.questionToken },
+        {
+          path,
+          type: typeNode.getText(source).replace(/\s+/g, ' '),
+          optional: !!member.questionToken,
+          doc: docs.map((d) => d.getText(source)).join('\n'),
+        },
       ];
     });
   };

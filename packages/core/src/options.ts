@@ -8,6 +8,29 @@ export const DEFAULT_BASE_URL = 'https://au-api.basiq.io';
 /** The `basiq-version` sent to `/token` unless told otherwise. */
 export const DEFAULT_BASIQ_VERSION = '3.0';
 
+/**
+ * The default of every option that has a plain value for one. `resolveOptions` fills these in,
+ * and test/docs checks the README's options table and the `(default …)` in each option's doc
+ * comment (types.ts) against this table, so a default is changed here and nowhere else.
+ */
+export const OPTION_DEFAULTS = {
+  baseUrl: DEFAULT_BASE_URL,
+  basiqVersion: DEFAULT_BASIQ_VERSION,
+  tokenTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  retry: { retries: 3, minDelayMs: 200, maxDelayMs: 5_000, maxRetryAfterMs: 30_000 },
+  refresh: {
+    softWindowMs: 300_000,
+    hardWindowMs: 30_000,
+    cooldownMs: 60_000,
+    backoffMs: 5_000,
+    maxBackoffMs: 300_000,
+    keepWarm: false,
+  },
+  clientTokens: { maxEntries: 10_000, minRemainingMs: 300_000 },
+  budget: { limit: 1_200, windowMs: 300_000, serverReserve: 100 },
+} as const;
+
 /** Every option with its default filled in. Internal: holds the API key, never logged. */
 export interface ResolvedOptions {
   /** The key, or the app's function that reads it (called when the key is first needed). */
@@ -58,46 +81,48 @@ const systemClock: Clock = { now: () => Date.now() };
  */
 export function resolveOptions(options: unknown): ResolvedOptions {
   const o = section(options, 'options', TOP_LEVEL);
-  const retry = section(o.retry, 'retry', ['retries', 'minDelayMs', 'maxDelayMs', 'maxRetryAfterMs']);
-  const refresh = section(o.refresh, 'refresh', [
-    'softWindowMs',
-    'hardWindowMs',
-    'cooldownMs',
-    'backoffMs',
-    'maxBackoffMs',
-    'keepWarm',
-  ]);
-  const clientTokens = section(o.clientTokens, 'clientTokens', ['maxEntries', 'minRemainingMs']);
-  const budget = section(o.budget, 'budget', ['limit', 'windowMs', 'serverReserve']);
+  const d = OPTION_DEFAULTS;
+  const retry = section(o.retry, 'retry', Object.keys(d.retry));
+  const refresh = section(o.refresh, 'refresh', Object.keys(d.refresh));
+  const clientTokens = section(o.clientTokens, 'clientTokens', Object.keys(d.clientTokens));
+  const budget = section(o.budget, 'budget', Object.keys(d.budget));
 
   const resolved: ResolvedOptions = {
     apiKey: apiKey(o.apiKey),
     baseUrl: baseUrl(o.baseUrl),
     basiqVersion: basiqVersion(o.basiqVersion),
-    tokenTimeoutMs: positive(o.tokenTimeoutMs, 'tokenTimeoutMs', 10_000),
-    requestTimeoutMs: positive(o.requestTimeoutMs, 'requestTimeoutMs', 30_000),
+    tokenTimeoutMs: positive(o.tokenTimeoutMs, 'tokenTimeoutMs', d.tokenTimeoutMs),
+    requestTimeoutMs: positive(o.requestTimeoutMs, 'requestTimeoutMs', d.requestTimeoutMs),
     retry: {
-      retries: count(retry.retries, 'retry.retries', 3),
-      minDelayMs: positive(retry.minDelayMs, 'retry.minDelayMs', 200),
-      maxDelayMs: positive(retry.maxDelayMs, 'retry.maxDelayMs', 5_000),
-      maxRetryAfterMs: positive(retry.maxRetryAfterMs, 'retry.maxRetryAfterMs', 30_000),
+      retries: count(retry.retries, 'retry.retries', d.retry.retries),
+      minDelayMs: positive(retry.minDelayMs, 'retry.minDelayMs', d.retry.minDelayMs),
+      maxDelayMs: positive(retry.maxDelayMs, 'retry.maxDelayMs', d.retry.maxDelayMs),
+      maxRetryAfterMs: positive(retry.maxRetryAfterMs, 'retry.maxRetryAfterMs', d.retry.maxRetryAfterMs),
     },
     refresh: {
-      softWindowMs: positive(refresh.softWindowMs, 'refresh.softWindowMs', 300_000),
-      hardWindowMs: positive(refresh.hardWindowMs, 'refresh.hardWindowMs', 30_000),
-      cooldownMs: positive(refresh.cooldownMs, 'refresh.cooldownMs', 60_000),
-      backoffMs: positive(refresh.backoffMs, 'refresh.backoffMs', 5_000),
-      maxBackoffMs: positive(refresh.maxBackoffMs, 'refresh.maxBackoffMs', 300_000),
-      keepWarm: bool(refresh.keepWarm, 'refresh.keepWarm', false),
+      softWindowMs: positive(refresh.softWindowMs, 'refresh.softWindowMs', d.refresh.softWindowMs),
+      hardWindowMs: positive(refresh.hardWindowMs, 'refresh.hardWindowMs', d.refresh.hardWindowMs),
+      cooldownMs: positive(refresh.cooldownMs, 'refresh.cooldownMs', d.refresh.cooldownMs),
+      backoffMs: positive(refresh.backoffMs, 'refresh.backoffMs', d.refresh.backoffMs),
+      maxBackoffMs: positive(refresh.maxBackoffMs, 'refresh.maxBackoffMs', d.refresh.maxBackoffMs),
+      keepWarm: bool(refresh.keepWarm, 'refresh.keepWarm', d.refresh.keepWarm),
     },
     clientTokens: {
-      maxEntries: positiveInteger(clientTokens.maxEntries, 'clientTokens.maxEntries', 10_000),
-      minRemainingMs: positive(clientTokens.minRemainingMs, 'clientTokens.minRemainingMs', 300_000),
+      maxEntries: positiveInteger(
+        clientTokens.maxEntries,
+        'clientTokens.maxEntries',
+        d.clientTokens.maxEntries,
+      ),
+      minRemainingMs: positive(
+        clientTokens.minRemainingMs,
+        'clientTokens.minRemainingMs',
+        d.clientTokens.minRemainingMs,
+      ),
     },
     budget: {
-      limit: positiveInteger(budget.limit, 'budget.limit', 1_200),
-      windowMs: positive(budget.windowMs, 'budget.windowMs', 300_000),
-      serverReserve: count(budget.serverReserve, 'budget.serverReserve', 100),
+      limit: positiveInteger(budget.limit, 'budget.limit', d.budget.limit),
+      windowMs: positive(budget.windowMs, 'budget.windowMs', d.budget.windowMs),
+      serverReserve: count(budget.serverReserve, 'budget.serverReserve', d.budget.serverReserve),
     },
     store: store(o.store),
     fetch: fn<FetchLike>(o.fetch, 'fetch', 'a fetch-compatible function'),
