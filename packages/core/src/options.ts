@@ -1,3 +1,4 @@
+import { closest } from './did-you-mean.js';
 import { BasiqConfigError } from './errors.js';
 import { isLoopbackHost } from './loopback.js';
 import type { TokenStore } from './store.js';
@@ -370,31 +371,4 @@ function show(value: unknown): string {
       : `a string of ${value.length} characters (not shown: it could be a secret)`;
   }
   return typeName(value);
-}
-
-/** The known name nearest to `input` (case-insensitive edit distance), if any is close. */
-function closest(input: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = editDistance(input.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }
