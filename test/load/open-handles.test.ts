@@ -6,12 +6,10 @@
  * for stray handles, and this proves it is never what ends them.
  * (Core alone is covered by packages/core/test/close.test.ts.)
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SEED_USER_ID } from '@basiq-token/emulator';
-import { REPO_ROOT, tsxChildEnv } from '../support/tsx-env.js';
+import { spawnTsx } from '../support/tsx-env.js';
 
 const PROBE = fileURLToPath(new URL('./support/exit-probe.mjs', import.meta.url));
 const ADAPTER_CHILD = fileURLToPath(new URL('./support/adapter-child.ts', import.meta.url));
@@ -29,31 +27,21 @@ interface Child {
 
 function startChild(args: string[]): Child {
   // The examples start their own emulator when no key is set; nothing from outside may leak in.
-  const env = tsxChildEnv({ PORT: '0' });
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', PROBE, ...args], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const child = spawnTsx(['--import', PROBE, ...args], { PORT: '0' });
   return {
-    stdout: () => stdout,
-    stderr: () => stderr,
-    kill: (signal) => proc.kill(signal),
+    stdout: child.stdout,
+    stderr: child.stderr,
+    kill: (signal) => child.proc.kill(signal),
     async exit(ms) {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>(
         (resolve) => (timer = setTimeout(() => resolve('timeout'), ms)),
       );
-      const first = await Promise.race([exited, timedOut]);
+      const first = await Promise.race([child.exited, timedOut]);
       clearTimeout(timer);
       if (first === 'timeout') {
-        proc.kill('SIGKILL');
-        const [code, signal] = await exited;
+        child.proc.kill('SIGKILL');
+        const [code, signal] = await child.exited;
         return { code, signal, timedOut: true };
       }
       return { code: first[0], signal: first[1], timedOut: false };

@@ -6,7 +6,6 @@
  * before any call to Basiq. Also: an explicitly empty `BASIQ_API_KEY` beside `BASIQ_API_URL` is a
  * start-up error, not a silent switch to the emulator. Registered by each example's tests.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, request } from 'node:http';
 import type { RequestListener, Server } from 'node:http';
@@ -18,7 +17,7 @@ import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { startMain } from '../../../test/conformance/support/example-contract.js';
 import type { MainProcess } from '../../../test/conformance/support/example-contract.js';
-import { REPO_ROOT, tsxChildEnv } from '../../../test/support/tsx-env.js';
+import { spawnTsx } from '../../../test/support/tsx-env.js';
 
 /** One example app to check. */
 export interface LocalOnlyExample {
@@ -179,18 +178,15 @@ export function runLocalOnlyChecks(name: string, example: LocalOnlyExample): voi
     });
 
     it('BASIQ_API_KEY set but empty with BASIQ_API_URL set: exits 1 and says so, no emulator', async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', example.main], {
-        cwd: REPO_ROOT,
-        env: tsxChildEnv({ PORT: '0', BASIQ_API_KEY: '', BASIQ_API_URL: 'https://au-api.basiq.io' }),
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const child = spawnTsx([example.main], {
+        PORT: '0',
+        BASIQ_API_KEY: '',
+        BASIQ_API_URL: 'https://au-api.basiq.io',
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const [code] = (await once(child, 'exit')) as [number | null];
+      const timer = setTimeout(child.kill, 15_000);
+      const [code] = await child.exited;
       clearTimeout(timer);
+      const [stdout, stderr] = [child.stdout(), child.stderr()];
       expect(code).toBe(1);
       expect(stderr).toMatch(/BASIQ_API_KEY is set but empty/);
       expect(stderr).toMatch(/BASIQ_API_URL/);

@@ -3,11 +3,7 @@
  * `createApp` factory against an emulator, and once by starting its real `main` as a child
  * process from the TypeScript sources (tsx with the workspace's `paths`, so no build needed).
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
-import { once } from 'node:events';
 import type { RequestListener } from 'node:http';
-import type { Readable } from 'node:stream';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,7 +14,7 @@ import { Redis } from 'ioredis';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { noteRedisSkip, redisSupport, startRedisServer } from '../../support/redis-server.js';
 import type { RedisServerHandle } from '../../support/redis-server.js';
-import { REPO_ROOT, tsxChildEnv } from '../../support/tsx-env.js';
+import { listeningUrl, spawnTsx } from '../../support/tsx-env.js';
 
 const UNKNOWN_USER_ID = '00000000-0000-4000-8000-000000000000';
 /** Shaped like a Basiq key (base64 of two UUIDs), but not the emulator's. */
@@ -302,48 +298,22 @@ export interface MainProcess {
 
 /** Starts `main` from its TypeScript sources and waits for the URL it prints. */
 export async function startMain(main: string, extraEnv: Record<string, string>): Promise<MainProcess> {
-  const env = tsxChildEnv({ PORT: '0', ...extraEnv });
-  const proc: ChildProcessByStdio<null, Readable, Readable> = spawn(
-    process.execPath,
-    ['--import', 'tsx', main],
-    {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = once(proc, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const kill = () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-  };
-  const url = await new Promise<string>((resolve, reject) => {
-    const look = () => {
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-      if (match?.[1]) resolve(match[1]);
-    };
-    proc.stdout.on('data', look);
-    void exited.then(([code]) =>
-      reject(new Error(`main exited (${code}) before listening:\n${stdout}\n${stderr}`)),
-    );
-  }).catch((error: unknown) => {
-    kill();
+  const child = spawnTsx([main], { PORT: '0', ...extraEnv });
+  const url = await listeningUrl(child).catch((error: unknown) => {
+    child.kill();
     throw error;
   });
-  const emulatorUrl = /emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] ?? '';
+  const emulatorUrl = /emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(child.stdout())?.[1] ?? '';
   return {
     url,
     emulatorUrl,
-    output: () => ({ stdout, stderr }),
+    output: () => ({ stdout: child.stdout(), stderr: child.stderr() }),
     async stop() {
-      proc.kill('SIGTERM');
-      const [code, signal] = await exited;
-      return { code, signal, stdout, stderr };
+      child.proc.kill('SIGTERM');
+      const [code, signal] = await child.exited;
+      return { code, signal, stdout: child.stdout(), stderr: child.stderr() };
     },
-    kill,
+    kill: child.kill,
   };
 }
 
