@@ -40,15 +40,16 @@ import { BasiqApiError, BasiqError, createBasiqClient } from '@basiq-token/core'
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
+import type { RunningServer, ServerOptions } from '../support/servers/server.js';
 
-/** What the suite hands a driver for one app. */
-export interface DriverStartOptions {
-  /** The client the adapter must use (the suite creates and closes it). */
+/**
+ * What the suite hands a driver for one app: what the shared server factories take
+ * (test/support/servers), with the client the suite creates and closes (so an app's `close()`
+ * leaves it open) and an `onError` the app must call.
+ */
+export interface DriverStartOptions extends ServerOptions {
+  /** The client the adapter must use. */
   client: BasiqClient;
-  /** The app's user resolution, to give the adapter's client-token route as is. */
-  resolveUserId: (request: { headers: IncomingHttpHeaders }) => unknown;
-  /** Where the adapter is mounted: `''`/absent for the whole app, or a path like `/api/basiq`. */
-  prefix?: string;
   /** To be called by the framework's own error handling with each error that reached it. */
   onError: (error: unknown) => void;
   /**
@@ -58,13 +59,8 @@ export interface DriverStartOptions {
   options?: BasiqOptions;
 }
 
-/** An app a driver started. */
-export interface RunningApp {
-  /** Base URL, e.g. `http://127.0.0.1:54321` (no trailing slash). */
-  url: string;
-  /** Stops the server; leaves the client open. */
-  close(): Promise<void>;
-}
+/** An app a driver started: its base URL, and `close()`, which stops the server. */
+export type RunningApp = RunningServer;
 
 /** Builds and starts an app around one adapter; see the contract at the top of this file. */
 export interface AdapterDriver {
