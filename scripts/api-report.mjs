@@ -4,7 +4,15 @@
 // checked in. `node scripts/api-report.mjs` fails when the built surface differs from the
 // report, so a change to the public API is made on purpose and reviewed;
 // `--update` rewrites the reports. Reads the built `.d.ts` files: run the build first.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
