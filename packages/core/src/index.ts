@@ -54,5 +54,16 @@ export type {
   ClientTokenRouteOptions,
   ResolveUserId,
 } from './route-options.js';
+export { createProbe, createProbeFetchHandler, probeResponse, probeResponseToFetch } from './probe.js';
+export type {
+  Probe,
+  ProbeFetchHandler,
+  ProbeHealthBody,
+  ProbeKind,
+  ProbeOptions,
+  ProbeResponse,
+  ProbeSource,
+  ProbeTarget,
+} from './probe.js';
 export { buildConsentUrl, CONSENT_ACTIONS } from './consent.js';
 export type { ConsentUrlOptions } from './consent.js';
