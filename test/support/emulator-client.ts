@@ -4,30 +4,50 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
-import type { BasiqClient } from '@basiq-token/core';
+import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { SEED_ACCOUNT_IDS, SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 
-/** The emulator and a client on it; read inside tests (set before the file's first test runs). */
-export interface EmulatorClient {
+/** An emulator for the calling file's (or `describe`'s) tests; read it inside them. */
+export interface UsedEmulator {
   readonly emulator: BasiqEmulator;
+}
+
+/** Starts an emulator before the calling file's (or `describe`'s) tests; stops it after them. */
+export function useEmulator(): UsedEmulator {
+  const world = {} as { emulator: BasiqEmulator };
+  beforeAll(async () => {
+    world.emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await world.emulator?.stop();
+  });
+  return world;
+}
+
+/** A client on `emulator` that logs nothing, with `more` options. */
+export function emulatorClient(emulator: BasiqEmulator, more: Partial<BasiqOptions> = {}): BasiqClient {
+  return createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false, ...more });
+}
+
+/** The emulator and a client on it; read inside tests (set before the file's first test runs). */
+export interface EmulatorClient extends UsedEmulator {
   readonly client: BasiqClient;
 }
 
 /** Starts an emulator and a client on it before the calling file's tests; closes both after them. */
 export function useEmulatorClient(): EmulatorClient {
-  const world = {} as { emulator: BasiqEmulator; client: BasiqClient };
-  beforeAll(async () => {
-    world.emulator = await startEmulator();
-    world.client = createBasiqClient({
-      apiKey: world.emulator.apiKey,
-      baseUrl: world.emulator.url,
-      logger: false,
-    });
+  const used = useEmulator();
+  const world = {
+    get emulator() {
+      return used.emulator;
+    },
+  } as { emulator: BasiqEmulator; client: BasiqClient };
+  beforeAll(() => {
+    world.client = emulatorClient(used.emulator);
   });
   afterAll(async () => {
     await world.client?.close();
-    await world.emulator?.stop();
   });
   return world;
 }

@@ -3,24 +3,18 @@ import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
-import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
-import type { BasiqEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID } from '@basiq-token/emulator';
 import { loadDemoEnv } from '@basiq-token/example-shared';
 import type { BasiqClient } from '@basiq-token/core';
 import { BASIQ_CLIENT } from '@basiq-token/nestjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AppModule } from '../src/app.module.js';
+import { useEmulator } from '../../../test/support/emulator-client.js';
 
 describe('nestjs example: AppModule in a Nest testing module', () => {
-  let emulator: BasiqEmulator;
+  const used = useEmulator();
   let app: INestApplication | undefined;
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
   afterEach(async () => {
     await app?.close();
     app = undefined;
@@ -29,7 +23,7 @@ describe('nestjs example: AppModule in a Nest testing module', () => {
   async function appFromEnvironment(): Promise<INestApplication> {
     const lines: string[] = [];
     const env = await loadDemoEnv(
-      { BASIQ_API_KEY: emulator.apiKey, BASIQ_API_URL: emulator.url, PORT: '0' },
+      { BASIQ_API_KEY: used.emulator.apiKey, BASIQ_API_URL: used.emulator.url, PORT: '0' },
       (line) => lines.push(line),
     );
     // A key was given: no embedded emulator, nothing to announce.
@@ -46,8 +40,8 @@ describe('nestjs example: AppModule in a Nest testing module', () => {
   it('configures BasiqModule from ConfigService and serves the demo user a client token', async () => {
     const nest = await appFromEnvironment();
     const config = nest.get(ConfigService);
-    expect(config.get('basiq.baseUrl')).toBe(emulator.url);
-    expect(nest.get<BasiqClient>(BASIQ_CLIENT).baseUrl).toBe(emulator.url);
+    expect(config.get('basiq.baseUrl')).toBe(used.emulator.url);
+    expect(nest.get<BasiqClient>(BASIQ_CLIENT).baseUrl).toBe(used.emulator.url);
 
     const res = await request(nest.getHttpServer())
       .post('/basiq/client-token')

@@ -2,11 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createBasiqClient } from '@basiq-token/core';
 import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqClient } from '@basiq-token/core';
 import { runExampleContract } from '../../../test/conformance/support/example-contract.js';
 import { useNextExample } from './next-server.js';
+import { emulatorClient } from '../../../test/support/emulator-client.js';
 
 // The built app under Next's production server in this process, handed the test's client.
 const next = useNextExample();
@@ -22,7 +22,7 @@ runExampleContract('nextjs', {
 describe('nextjs example: its own routes', () => {
   it("GET /api/client-token answers the demo user's token as a bare JSON string, 401 JSON without a user", async () => {
     const emulator = await startEmulator();
-    const client = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
+    const client = emulatorClient(emulator);
     try {
       const handle = next.handler(client);
       const app = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
@@ -44,12 +44,7 @@ describe('nextjs example: its own routes', () => {
 
       const ready = await request(app).get('/readyz').expect(200);
       expect(ready.body.status).toBe('ready');
-      const tokenless = createBasiqClient({
-        apiKey: emulator.apiKey,
-        baseUrl: emulator.url,
-        logger: false,
-        retry: { retries: 0 },
-      });
+      const tokenless = emulatorClient(emulator, { retry: { retries: 0 } });
       next.handler(tokenless);
       emulator.injectFault({ path: '/token', status: 503, times: 5 });
       const notReady = await request(app).get('/readyz').expect(503);

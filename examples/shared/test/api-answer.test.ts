@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
 import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { apiAnswer } from '@basiq-token/example-shared';
+import { emulatorClient } from '../../../test/support/emulator-client.js';
 
 let emulator: BasiqEmulator;
 let client: BasiqClient;
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  client = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
+  client = emulatorClient(emulator);
 });
 
 afterAll(async () => {
@@ -38,7 +38,7 @@ describe('apiAnswer', () => {
   });
 
   it('rejects when no answer came, for the app to handle', async () => {
-    const closed = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
+    const closed = emulatorClient(emulator);
     await closed.close();
     await expect(
       apiAnswer(closed.api.GET('/users/{userId}', { params: { path: { userId: SEED_USER_ID } } })),

@@ -2,12 +2,11 @@
 // (test/conformance/support/example-contract.ts): GET /users/:userId/accounts, GET /readyz, the body
 // checks of POST /users and the demo page. Each example's test/routes.test.ts runs these checks.
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createBasiqClient } from '@basiq-token/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BasiqClient } from '@basiq-token/core';
-import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
-import type { BasiqEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID } from '@basiq-token/emulator';
 import type { RequestListener } from 'node:http';
+import { emulatorClient, useEmulator } from '../../../test/support/emulator-client.js';
 
 const UNKNOWN_USER_ID = '00000000-0000-4000-8000-000000000000';
 const silent = { warn: () => undefined, error: () => undefined };
@@ -21,33 +20,22 @@ type ListenerFactory = (options: {
 
 export function runExtraRouteChecks(name: string, createListener: ListenerFactory): void {
   describe(`${name} example: routes beyond the shared contract`, () => {
-    let emulator: BasiqEmulator;
+    const used = useEmulator();
     let client: BasiqClient;
     let app: RequestListener;
-    beforeAll(async () => {
-      emulator = await startEmulator();
-    });
-    afterAll(async () => {
-      await emulator?.stop();
-    });
     beforeEach(() => {
-      client = createBasiqClient({
-        apiKey: emulator.apiKey,
-        baseUrl: emulator.url,
-        logger: false,
-        retry: { retries: 0 },
-      });
-      app = createListener({ client, logger: silent, consentBaseUrl: `${emulator.url}/consent` });
+      client = emulatorClient(used.emulator, { retry: { retries: 0 } });
+      app = createListener({ client, logger: silent, consentBaseUrl: `${used.emulator.url}/consent` });
     });
     afterEach(async () => {
       await client.close();
-      emulator.clearFaults();
-      emulator.resetCounters();
+      used.emulator.clearFaults();
+      used.emulator.resetCounters();
     });
 
     it("GET /users/:userId/accounts relays Basiq's accounts, and its 404 for an unknown user", async () => {
       const res = await request(app).get(`/users/${SEED_USER_ID}/accounts`).expect(200);
-      const direct = await fetch(`${emulator.url}/users/${SEED_USER_ID}/accounts`, {
+      const direct = await fetch(`${used.emulator.url}/users/${SEED_USER_ID}/accounts`, {
         headers: { authorization: `Bearer ${await client.getServerToken()}` },
       });
       expect(res.body).toEqual(await direct.json());
@@ -60,12 +48,12 @@ export function runExtraRouteChecks(name: string, createListener: ListenerFactor
     });
 
     it('GET /readyz: 200 once a server token is held, 503 JSON while none can be had', async () => {
-      emulator.injectFault({ path: '/token', status: 503, times: 10 });
+      used.emulator.injectFault({ path: '/token', status: 503, times: 10 });
       const down = await request(app).get('/readyz').expect(503);
       expect(down.headers['content-type']).toMatch(/^application\/json/);
       expect(down.headers['cache-control']).toBe('no-store');
       expect(down.body).toEqual({ error: { code: 'basiq_unavailable', message: expect.any(String) } });
-      emulator.clearFaults();
+      used.emulator.clearFaults();
       const up = await request(app).get('/readyz').expect(200);
       expect(up.body).toMatchObject({ status: 'ready', basiq: { ready: true } });
     });
@@ -80,14 +68,14 @@ export function runExtraRouteChecks(name: string, createListener: ListenerFactor
         .send(JSON.stringify({ email: 'a@example.com', pad: 'x'.repeat(200 * 1024) }));
       expect(big.status).toBe(413);
       expect(big.body.error.code).toBe('invalid_body');
-      expect(emulator.counters.requests['POST /users'] ?? 0).toBe(0);
+      expect(used.emulator.counters.requests['POST /users'] ?? 0).toBe(0);
     });
 
     it('serves the browser demo page with its CSP, and its script', async () => {
       const page = await request(app).get('/').expect(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
       expect(page.headers['content-security-policy']).toContain("script-src 'self'");
-      expect(page.text).toContain(`data-consent-base="${emulator.url}/consent"`);
+      expect(page.text).toContain(`data-consent-base="${used.emulator.url}/consent"`);
       const script = await request(app).get('/demo.js').expect(200);
       expect(script.headers['content-type']).toMatch(/^text\/javascript/);
       expect(script.text).toContain('/basiq/client-token');

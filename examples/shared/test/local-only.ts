@@ -10,14 +10,13 @@ import { once } from 'node:events';
 import { createServer, request } from 'node:http';
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createBasiqClient } from '@basiq-token/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BasiqClient } from '@basiq-token/core';
-import { SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
-import type { BasiqEmulator } from '@basiq-token/emulator';
+import { SEED_USER_ID } from '@basiq-token/emulator';
 import { startMain } from '../../../test/conformance/support/example-contract.js';
 import type { MainProcess } from '../../../test/conformance/support/example-contract.js';
 import { spawnTsx } from '../../../test/support/tsx-env.js';
+import { emulatorClient, useEmulator } from '../../../test/support/emulator-client.js';
 
 /** One example app to check. */
 export interface LocalOnlyExample {
@@ -97,19 +96,13 @@ const ROUTES: ReadonlyArray<{
 /** Registers the checks for one example under `describe(name)`. */
 export function runLocalOnlyChecks(name: string, example: LocalOnlyExample): void {
   describe(`${name} example: answers only its own address (DNS rebinding)`, () => {
-    let emulator: BasiqEmulator;
+    const used = useEmulator();
     let client: BasiqClient;
     let server: Server;
     let port: number;
 
-    beforeAll(async () => {
-      emulator = await startEmulator();
-    });
-    afterAll(async () => {
-      await emulator?.stop();
-    });
     beforeEach(async () => {
-      client = createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false });
+      client = emulatorClient(used.emulator);
       server = createServer(example.createListener(client));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       port = (server.address() as AddressInfo).port;
@@ -118,7 +111,7 @@ export function runLocalOnlyChecks(name: string, example: LocalOnlyExample): voi
       await new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
       await client.close();
-      emulator.resetCounters();
+      used.emulator.resetCounters();
     });
 
     it('answers for 127.0.0.1:PORT, localhost:PORT and [::1]:PORT (any case)', async () => {
@@ -151,8 +144,8 @@ export function runLocalOnlyChecks(name: string, example: LocalOnlyExample): voi
           expect(JSON.stringify(answer.body)).not.toContain('attacker');
         }
       }
-      expect(emulator.counters.tokenCalls).toBe(0);
-      expect(Object.keys(emulator.counters.requests)).toEqual([]);
+      expect(used.emulator.counters.tokenCalls).toBe(0);
+      expect(Object.keys(used.emulator.counters.requests)).toEqual([]);
     });
   });
 

@@ -1,20 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient } from '@basiq-token/core';
 import { startEmulator } from '@basiq-token/emulator';
 import type { BasiqEmulator } from '@basiq-token/emulator';
 import { answerProbe } from '@basiq-token/example-shared';
+import { emulatorClient } from '../../../test/support/emulator-client.js';
 
 let emulator: BasiqEmulator;
 const clients: BasiqClient[] = [];
 
 function newClient(): BasiqClient {
-  const client = createBasiqClient({
-    apiKey: emulator.apiKey,
-    baseUrl: emulator.url,
-    logger: false,
-    retry: { retries: 0 },
-  });
+  const client = emulatorClient(emulator, { retry: { retries: 0 } });
   clients.push(client);
   return client;
 }
