@@ -48,8 +48,11 @@ export interface ProbeHealthBody {
  * `{error:{code,message}}` (see {@link errorResponse}).
  */
 export interface ProbeResponse {
+  /** 200, or 503 while a readiness probe finds no server token to be had. */
   status: number;
+  /** JSON and `Cache-Control: no-store` (with `Retry-After` when core's error answer has one). */
   headers: Record<string, string>;
+  /** The health on a 200, core's `{error:{code,message}}` on a 503. */
   body: ProbeHealthBody | ErrorBody;
 }
 

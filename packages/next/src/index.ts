@@ -11,3 +11,5 @@ export { pagesClientTokenRoute } from './pages-router.js';
 export type { PagesApiRoute, PagesClientTokenRouteOptions } from './pages-router.js';
 export { withBasiqErrors, withBasiqApiErrors } from './errors.js';
 export type { BasiqErrorsOptions } from './errors.js';
+export { probeRouteHandler } from './probe.js';
+export type { NextProbeRouteHandlers } from './probe.js';

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BasiqConfigError } from '@basiq-token/core';
+import type { BasiqClient } from '@basiq-token/core';
+import { closeBasiqClients, probeRouteHandler } from '@basiq-token/next';
+import type { NextRequest } from 'next/server.js';
+import { emulatorClient, useEmulator } from '../../../test/support/emulator-client.js';
+
+const WRONG_API_KEY = Buffer.from(
+  '11111111-1111-4111-8111-111111111111:22222222-2222-4222-8222-222222222222',
+).toString('base64');
+const world = useEmulator();
+const clients: BasiqClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await closeBasiqClients();
+});
+
+const get = (path: string) => new Request(`http://localhost${path}`) as NextRequest;
+
+describe('probeRouteHandler (Next App Router)', () => {
+  it("answers core's probes for a client source: liveness 200, readiness 200 with a token, JSON, no-store", async () => {
+    const client = emulatorClient(world.emulator);
+    clients.push(client);
+    const { GET: healthz } = probeRouteHandler('liveness', () => client);
+    const { GET: readyz } = probeRouteHandler('readiness', client, { waitMs: 1_000 });
+    const live = await healthz(get('/healthz'));
+    expect(live.status).toBe(200);
+    expect(live.headers.get('cache-control')).toBe('no-store');
+    expect(await live.json()).toMatchObject({ status: 'ok', basiq: { ready: false } });
+    const ready = await readyz(get('/readyz'));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', basiq: { ready: true } });
+  });
+
+  it("readiness with options for a wrong key: 503 with core's JSON error, without the key", async () => {
+    const { GET } = probeRouteHandler('readiness', {
+      apiKey: WRONG_API_KEY,
+      baseUrl: world.emulator.url,
+      logger: false,
+    });
+    const res = await GET(get('/readyz'));
+    expect(res.status).toBe(503);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ error: { code: 'basiq_configuration', message: expect.any(String) } });
+    expect(text.includes(WRONG_API_KEY)).toBe(false);
+  });
+
+  it('checks kind and options at once, before any client is made', () => {
+    expect(() => probeRouteHandler('ready' as 'readiness')).toThrow(BasiqConfigError);
+    expect(() => probeRouteHandler('readiness', undefined, { waitMs: -1 })).toThrow(BasiqConfigError);
+  });
+});
