@@ -6,7 +6,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { basiq } from '@basiq-token/hono';
 import type { BasiqEnv } from '@basiq-token/hono';
-import { APP_ERROR, running, statusOf, userPath } from './server.js';
+import { APP_ERROR, parseJsonBody, running, statusOf, userPath } from './server.js';
 import type { ServerFactory } from './server.js';
 
 /** How the app mounts the client-token route. */
@@ -88,11 +88,7 @@ async function readBody(c: Context): Promise<unknown> {
     if (c.req.raw.body) await c.req.arrayBuffer();
     return undefined;
   }
-  const text = await c.req.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
+  return parseJsonBody(await c.req.text(), () => {
     throw new HTTPException(400, { message: 'Malformed JSON' });
-  }
+  });
 }

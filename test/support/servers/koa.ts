@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import Router from '@koa/router';
 import { basiq } from '@basiq-token/koa';
 import type { BasiqAxiosRequestContext } from '@basiq-token/core/axios';
-import { running, userPath } from './server.js';
+import { parseJsonBody, running, userPath } from './server.js';
 import type { ServerFactory } from './server.js';
 
 /** How the app routes. */
@@ -96,10 +96,5 @@ async function readBody(ctx: Koa.Context, limit: number): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (type === 'urlencoded') return Object.fromEntries(new URLSearchParams(text));
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return ctx.throw(400, 'Malformed JSON');
-  }
+  return parseJsonBody(text, () => ctx.throw(400, 'Malformed JSON'));
 }

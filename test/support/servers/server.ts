@@ -89,3 +89,13 @@ export const APP_ERROR = { error: { code: 'app_error', message: 'The app failed'
 export function userPath(userId: string): string {
   return `/users/${encodeURIComponent(userId)}`;
 }
+
+/** A request body's JSON (`undefined` when empty); `malformed()` refuses a body that is not JSON. */
+export function parseJsonBody(text: string, malformed: () => never): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return malformed();
+  }
+}
