@@ -1,8 +1,8 @@
 import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { DEFAULT_CLIENT_TOKEN_PATH, errorResponse } from '@basiq-token/core';
-import { basiq } from '@basiq-token/express';
-import { DEMO_USER_HEADER, PROBES, answerProbe, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
+import { basiq, probeHandler } from '@basiq-token/express';
+import { DEMO_USER_HEADER, PROBES, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
 import { demoAssets, demoUserId, localHostOnly } from '@basiq-token/example-shared';
 import type { DemoAppOptions, NewBasiqUser } from '@basiq-token/example-shared';
 
@@ -20,14 +20,7 @@ export function createApp({ client, logger = console, consentBaseUrl }: AppOptio
   app.use(basiqMiddleware);
 
   // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
-  for (const [path, probe] of PROBES) {
-    app.get(path, (_req, res, next) => {
-      answerProbe(client, probe).then(
-        (answer) => res.status(answer.status).set(answer.headers).end(JSON.stringify(answer.body)),
-        next,
-      );
-    });
-  }
+  for (const [path, probe] of PROBES) app.get(path, probeHandler(client, probe));
 
   // The browser demo: the page (where the Consent UI sends the user back), its script and
   // @basiq-token/browser, all same-origin.

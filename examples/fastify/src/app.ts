@@ -3,8 +3,8 @@ import type { RequestListener } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { errorResponse } from '@basiq-token/core';
-import { basiqFastify } from '@basiq-token/fastify';
-import { DEMO_USER_HEADER, PROBES, answerProbe, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
+import { basiqFastify, probeHandler } from '@basiq-token/fastify';
+import { DEMO_USER_HEADER, PROBES, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
 import { demoAssets, demoUserId, localHostOnly } from '@basiq-token/example-shared';
 import type { DemoAppOptions, NewBasiqUser } from '@basiq-token/example-shared';
 
@@ -77,12 +77,7 @@ function build(
   });
 
   // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
-  for (const [path, probe] of PROBES) {
-    app.get(path, async (_request, reply) => {
-      const answer = await answerProbe(client, probe);
-      return reply.code(answer.status).headers(answer.headers).send(JSON.stringify(answer.body));
-    });
-  }
+  for (const [path, probe] of PROBES) app.get(path, probeHandler(client, probe));
 
   // The browser demo: the page (where the Consent UI sends the user back), its script and
   // @basiq-token/browser, all same-origin.

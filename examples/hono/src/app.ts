@@ -4,9 +4,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { getRequestListener } from '@hono/node-server';
 import type { HttpBindings } from '@hono/node-server';
 import type { RequestListener } from 'node:http';
-import { basiq, basiqErrorHandler } from '@basiq-token/hono';
+import { basiq, basiqErrorHandler, probeHandler } from '@basiq-token/hono';
 import type { BasiqVariables } from '@basiq-token/hono';
-import { DEMO_USER_HEADER, PROBES, answerProbe, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
+import { DEMO_USER_HEADER, PROBES, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
 import { demoAssets, demoUserId, localHostOnly } from '@basiq-token/example-shared';
 import type { DemoAppOptions, NewBasiqUser } from '@basiq-token/example-shared';
 
@@ -39,12 +39,7 @@ export function createApp({ client, logger = console, consentBaseUrl }: AppOptio
   app.use(basiqMiddleware);
 
   // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
-  for (const [path, probe] of PROBES) {
-    app.get(path, async (c) => {
-      const answer = await answerProbe(client, probe);
-      return c.body(JSON.stringify(answer.body), answer.status as 200, answer.headers);
-    });
-  }
+  for (const [path, probe] of PROBES) app.get(path, probeHandler(client, probe));
 
   // The browser demo: the page (where the Consent UI sends the user back), its script and
   // @basiq-token/browser, all same-origin.

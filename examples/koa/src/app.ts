@@ -2,8 +2,8 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { DEFAULT_CLIENT_TOKEN_PATH, errorResponse } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
-import { basiq } from '@basiq-token/koa';
-import { DEMO_USER_HEADER, PROBES, answerProbe, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
+import { basiq, probeMiddleware } from '@basiq-token/koa';
+import { DEMO_USER_HEADER, PROBES, apiAnswer, basiqAnswerOf } from '@basiq-token/example-shared';
 import { demoUserId, localHostOnlyKoa } from '@basiq-token/example-shared';
 import type { NewBasiqUser } from '@basiq-token/example-shared';
 
@@ -24,14 +24,7 @@ export function createApp({ client, logger = console }: AppOptions): Koa {
   const router = new Router();
 
   // Liveness (always 200, with the client's health) and readiness (503 while no server token can be had).
-  for (const [path, probe] of PROBES) {
-    router.get(path, async (ctx) => {
-      const answer = await answerProbe(client, probe);
-      ctx.status = answer.status;
-      ctx.set(answer.headers);
-      ctx.body = answer.body;
-    });
-  }
+  for (const [path, probe] of PROBES) router.get(path, probeMiddleware(client, probe));
 
   // A real app resolves the user from its session; the demo trusts the x-demo-user header.
   router.post(

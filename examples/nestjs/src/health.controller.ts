@@ -1,27 +1,29 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { BasiqClient } from '@basiq-token/core';
+import { probeResponse } from '@basiq-token/core';
+import type { BasiqClient, ProbeResponse } from '@basiq-token/core';
 import { InjectBasiqClient } from '@basiq-token/nestjs';
-import { answerProbe } from '@basiq-token/example-shared';
-import type { ProbeAnswer } from '@basiq-token/example-shared';
 
-/** Liveness (always 200, with the client's health) and readiness (503 while no server token can be had). */
+/**
+ * Liveness (always 200, with the client's health) and readiness (503 while no server token can be
+ * had), answered by core's probe. (`@basiq-token/nestjs/terminus` is the Terminus way to the same.)
+ */
 @Controller()
 export class HealthController {
   constructor(@InjectBasiqClient() private readonly client: BasiqClient) {}
 
   @Get('healthz')
   async liveness(@Res() res: Response): Promise<void> {
-    send(res, await answerProbe(this.client, 'liveness'));
+    send(res, await probeResponse(this.client, 'liveness'));
   }
 
   @Get('readyz')
   async readiness(@Res() res: Response): Promise<void> {
-    send(res, await answerProbe(this.client, 'readiness'));
+    send(res, await probeResponse(this.client, 'readiness'));
   }
 }
 
 // Not res.json(): no ETag on an answer that must not be cached.
-function send(res: Response, answer: ProbeAnswer): void {
+function send(res: Response, answer: ProbeResponse): void {
   res.status(answer.status).set(answer.headers).end(JSON.stringify(answer.body));
 }

@@ -2,7 +2,6 @@ import { buildConsentUrl } from '@basiq-token/core';
 import type { BasiqClient, Logger } from '@basiq-token/core';
 import { BASIQ_BROWSER_SCRIPT_PATH, basiqBrowserScript } from './browser-bundle.js';
 import { DEMO_SCRIPT, demoPageCsp, demoPageHtml } from './demo-page.js';
-import { LIVENESS_PATH, READINESS_PATH } from './probes.js';
 
 /** What a demo app serving the browser demo is made of (the Express, Hono and Fastify examples). */
 export interface DemoAppOptions {
@@ -57,7 +56,12 @@ export function demoAssets(
   ];
 }
 
-/** The probes' paths with what each asks `answerProbe`. */
+/** The liveness probe's path: always 200 while the process answers. */
+export const LIVENESS_PATH = '/healthz';
+/** The readiness probe's path: 200 once a server token is held, 503 while none can be had. */
+export const READINESS_PATH = '/readyz';
+
+/** The probes' paths with the kind of probe each answers (core's `probeResponse`, through each adapter's helper). */
 export const PROBES = [
   [LIVENESS_PATH, 'liveness'],
   [READINESS_PATH, 'readiness'],

@@ -8,7 +8,12 @@ export { apiAnswer, basiqAnswerOf } from './basiq-answer.js';
 export type { ApiResult, BasiqAnswer, NewBasiqUser } from './basiq-answer.js';
 export { DEMO_PAGE_CSP, DEMO_SCRIPT, SEEDED_DEMO_USER_ID, demoPageCsp, demoPageHtml } from './demo-page.js';
 export { BASIQ_BROWSER_SCRIPT_PATH, basiqBrowserScript } from './browser-bundle.js';
-export { LIVENESS_PATH, READINESS_PATH, answerProbe } from './probes.js';
-export { DEMO_SCRIPT_HEADERS, PROBES, demoAssets, demoPageHeaders } from './demo-app.js';
+export {
+  DEMO_SCRIPT_HEADERS,
+  LIVENESS_PATH,
+  PROBES,
+  READINESS_PATH,
+  demoAssets,
+  demoPageHeaders,
+} from './demo-app.js';
 export type { DemoAppOptions, DemoAsset } from './demo-app.js';
-export type { ProbeAnswer, ProbeOptions } from './probes.js';
