@@ -5,11 +5,12 @@
  * the build here is skipped when it is already newer than the sources, and loading is retried
  * for a while if it meets a half-written build. Once loaded, the kit stays in memory.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NestKit } from '../conformance/nest-driver.js';
+import { newest } from '../support/builds.js';
 import { loadNest11Kit, prepareNest11 } from '../conformance/nest-11.js';
 import type { CoreModule } from './targets.js';
 
@@ -18,19 +19,11 @@ const requireFromFixture = createRequire(join(root, 'test/fixtures/nest11/packag
 const built = (name: string) =>
   join(root, 'test/fixtures/nest11/node_modules/@basiq-token', name, 'dist/index.cjs');
 
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
 async function isFresh(name: string): Promise<boolean> {
   try {
     const [output, sources, manifest] = await Promise.all([
       stat(built(name)),
-      newestMtime(join(root, 'packages', name, 'src')),
+      newest(join(root, 'packages', name, 'src'), () => true),
       stat(join(root, 'packages', name, 'package.json')),
     ]);
     return output.mtimeMs > Math.max(sources, manifest.mtimeMs);
