@@ -1,6 +1,6 @@
 import { createProbeFetchHandler } from '@basiq-token/core';
 import type { ProbeKind, ProbeOptions } from '@basiq-token/core';
-import { lazyClient } from './app-router.js';
+import { getBasiqClient } from './client-cache.js';
 import type { NextClientSource } from './client-cache.js';
 import type { NextRouteHandler } from './app-router.js';
 
@@ -23,8 +23,8 @@ export interface NextProbeRouteHandlers {
  * server token is held; otherwise one shared warm-up and, if no token comes within `waitMs`,
  * 503 with core's JSON error. The answer is core's `probeResponse`, JSON with
  * `Cache-Control: no-store`. `source` is what `getBasiqClient` takes (default: from
- * `BASIQ_API_KEY`/`BASIQ_API_URL`); the client is found on the first probe (shared per process),
- * so importing the route never reads the environment. `kind` and `options` are checked now (a
+ * `BASIQ_API_KEY`/`BASIQ_API_URL`), asked on each probe (one client per process and
+ * configuration), so importing the route never reads the environment. `kind` and `options` are checked now (a
  * `BasiqConfigError`). Runs on the Node and Edge runtimes.
  */
 export function probeRouteHandler(
@@ -32,6 +32,8 @@ export function probeRouteHandler(
   source?: NextClientSource,
   options?: ProbeOptions,
 ): NextProbeRouteHandlers {
-  const handler = createProbeFetchHandler(lazyClient(source), kind, options);
+  // Asked on each probe, not kept: a probe must report the client the app serves now (a source
+  // function may hand over another), and getBasiqClient answers from its per-process cache.
+  const handler = createProbeFetchHandler(() => getBasiqClient(source), kind, options);
   return { GET: (request) => handler(request) };
 }

@@ -45,6 +45,20 @@ describe('probeRouteHandler (Next App Router)', () => {
     expect(text.includes(WRONG_API_KEY)).toBe(false);
   });
 
+  it('asks the source on each probe, so it follows the client a source function hands over', async () => {
+    const first = emulatorClient(world.emulator);
+    await first.warmUp();
+    const second = emulatorClient(world.emulator);
+    clients.push(first, second);
+    let current = first;
+    const { GET } = probeRouteHandler('readiness', () => current, { waitMs: 0 });
+    expect((await GET(get('/readyz'))).status).toBe(200);
+    current = second;
+    world.emulator.injectFault({ path: '/token', delayMs: 300 });
+    // The new client holds no token yet: not ready, though the first still holds one.
+    expect((await GET(get('/readyz'))).status).toBe(503);
+  });
+
   it('checks kind and options at once, before any client is made', () => {
     expect(() => probeRouteHandler('ready' as 'readiness')).toThrow(BasiqConfigError);
     expect(() => probeRouteHandler('readiness', undefined, { waitMs: -1 })).toThrow(BasiqConfigError);
