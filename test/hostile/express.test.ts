@@ -1,7 +1,8 @@
 import express4 from 'express4';
 import express5 from 'express5';
-import { expressTarget } from './support/apps.js';
+import { expressServer } from '../support/servers/express.js';
+import { serverTarget } from './support/apps.js';
 import { runHostileSuite } from './support/suite.js';
 
-runHostileSuite(expressTarget('express5', express5));
-runHostileSuite(expressTarget('express4', express4));
+runHostileSuite(serverTarget('express5', expressServer(express5)));
+runHostileSuite(serverTarget('express4', expressServer(express4)));

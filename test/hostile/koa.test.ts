@@ -1,7 +1,8 @@
 import koa2 from 'koa2';
 import koa3 from 'koa3';
-import { koaTarget } from './support/apps.js';
+import { koaServer } from '../support/servers/koa.js';
+import { serverTarget } from './support/apps.js';
 import { runHostileSuite } from './support/suite.js';
 
-runHostileSuite(koaTarget('koa3', koa3));
-runHostileSuite(koaTarget('koa2', koa2));
+runHostileSuite(serverTarget('koa3', koaServer(koa3, { router: true })));
+runHostileSuite(serverTarget('koa2', koaServer(koa2, { router: true })));

@@ -1,5 +1,6 @@
-import { nestTarget } from './support/apps.js';
+import { nest12Kit, nestServer } from '../support/servers/nest.js';
+import { serverTarget } from './support/apps.js';
 import { runHostileSuite } from './support/suite.js';
 
-runHostileSuite(nestTarget('nestjs12-express', 'express'));
-runHostileSuite(nestTarget('nestjs12-fastify', 'fastify'));
+runHostileSuite(serverTarget('nestjs12-express', nestServer(nest12Kit('express', 'forRootAsync'))));
+runHostileSuite(serverTarget('nestjs12-fastify', nestServer(nest12Kit('fastify', 'forRoot'))));

@@ -49,7 +49,8 @@ export function koaServer(KoaApp: typeof Koa, { router }: KoaServerOptions): Ser
           ctx.status = answer.status;
           ctx.body = await answer.json();
         });
-        app.use(routes.routes());
+        // The router answers other methods on its paths (405, 501, OPTIONS) as real Koa apps have it.
+        app.use(routes.routes()).use(routes.allowedMethods());
       } else {
         app.use(middleware);
         app.use(record);
