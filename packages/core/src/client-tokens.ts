@@ -5,8 +5,8 @@ import { Lru } from './lru.js';
 import type { Sealer } from './sealing.js';
 import type { Redactor } from './secrets.js';
 import type { TokenStore } from './store.js';
-import { openTokenRecord, sealTokenRecord } from './stored-token.js';
-import type { TokenRecord } from './stored-token.js';
+import { heldToken, openTokenRecord, sealTokenRecord } from './stored-token.js';
+import type { HeldToken, TokenRecord } from './stored-token.js';
 import type { TokenFetcher } from './token-fetcher.js';
 import type { ClientToken, Clock } from './types.js';
 import { validateUserId } from './user-id.js';
@@ -33,9 +33,7 @@ export interface ClientTokenOptions {
 }
 
 /** A client token and the generation of the API key it belongs to. */
-interface Entry extends TokenRecord {
-  generation: number;
-}
+type Entry = HeldToken;
 
 /** How many users' stored tokens a rotation deletes at once. */
 const DELETE_BATCH = 50;
@@ -179,12 +177,7 @@ export class ClientTokenManager {
   async #fetch(userId: string, key: string | undefined, keyGeneration: number): Promise<Entry> {
     const { store, sealer, clock } = this.#o;
     const issued = await this.#o.fetcher.fetch({ scope: 'CLIENT_ACCESS', userId });
-    const entry: Entry = {
-      token: issued.accessToken,
-      issuedAt: issued.issuedAt,
-      expiresAt: issued.expiresAt,
-      generation: issued.keyGeneration,
-    };
+    const entry: Entry = heldToken(issued);
     const ttl = entry.expiresAt - clock.now();
     const current = () => entry.generation === sealer.keys.generation;
     if (store && key !== undefined && ttl > 0 && current()) {

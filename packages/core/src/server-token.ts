@@ -5,20 +5,16 @@ import { fetchOncePerFleet } from './fleet-flight.js';
 import type { Sealer } from './sealing.js';
 import { describeError } from './secrets.js';
 import type { Redactor } from './secrets.js';
-import { openTokenRecord, sealTokenRecord } from './stored-token.js';
+import { heldToken, openTokenRecord, sealTokenRecord } from './stored-token.js';
+import type { HeldToken } from './stored-token.js';
 import type { TokenStore } from './store.js';
 import type { TokenFetcher } from './token-fetcher.js';
 import type { Clock } from './types.js';
 
 /** A server token and what the engine knows of its lifetime (clock ms). */
-interface Cached {
-  token: string;
-  issuedAt: number;
-  expiresAt: number;
+interface Cached extends HeldToken {
   /** The exact string stored for it, for compare-and-delete on invalidation. */
   sealed?: string;
-  /** The generation of the API key it belongs to: a rotated-out key's token is never kept. */
-  generation: number;
 }
 
 export interface ServerTokenOptions {
@@ -278,12 +274,7 @@ export class ServerTokenManager {
   async #fetchAndStore(): Promise<Cached> {
     const { store, sealer, clock } = this.#o;
     const issued = await this.#o.fetcher.fetch({ scope: 'SERVER_ACCESS' });
-    const entry: Cached = {
-      token: issued.accessToken,
-      issuedAt: issued.issuedAt,
-      expiresAt: issued.expiresAt,
-      generation: issued.keyGeneration,
-    };
+    const entry: Cached = heldToken(issued);
     const ttl = entry.expiresAt - clock.now();
     if (ttl > 0 && this.#current(entry)) {
       const { store: key } = await this.#storeKeys();

@@ -1,11 +1,28 @@
 import type { Sealer } from './sealing.js';
 import type { Redactor } from './secrets.js';
+import type { IssuedToken } from './token-endpoint.js';
 
 /** A token and its lifetime (clock ms), as server and client tokens are kept. */
 export interface TokenRecord {
   token: string;
   issuedAt: number;
   expiresAt: number;
+}
+
+/** A token as it is kept in memory: the record and the generation of the key it was asked with. */
+export interface HeldToken extends TokenRecord {
+  /** Of the key it was asked with (key-source.ts): a rotated-out key's token is never kept. */
+  generation: number;
+}
+
+/** What `/token` answered, as it is held. */
+export function heldToken(issued: IssuedToken): HeldToken {
+  return {
+    token: issued.accessToken,
+    issuedAt: issued.issuedAt,
+    expiresAt: issued.expiresAt,
+    generation: issued.keyGeneration,
+  };
 }
 
 /** `record` sealed for `key` (the one stored form of a server or client token). */
