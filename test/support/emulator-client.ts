@@ -2,7 +2,7 @@
  * What the adapters' `api` tests share: an emulator and a client on it for the calling file, and
  * the checks of an app that relays Basiq's accounts through its request's `api`.
  */
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createBasiqClient } from '@basiq-token/core';
 import type { BasiqClient, BasiqOptions } from '@basiq-token/core';
 import { SEED_ACCOUNT_IDS, SEED_USER_ID, startEmulator } from '@basiq-token/emulator';
@@ -28,6 +28,36 @@ export function useEmulator(): UsedEmulator {
 /** A client on `emulator` that logs nothing, with `more` options. */
 export function emulatorClient(emulator: BasiqEmulator, more: Partial<BasiqOptions> = {}): BasiqClient {
   return createBasiqClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, logger: false, ...more });
+}
+
+/** A key shaped like Basiq's that the emulator does not know: `/token` answers 404. */
+export const WRONG_API_KEY = Buffer.from(
+  '11111111-1111-4111-8111-111111111111:22222222-2222-4222-8222-222222222222',
+).toString('base64');
+
+/** An emulator for the calling file, and clients on it that are closed after each test. */
+export interface EmulatorClients extends UsedEmulator {
+  /** A new client on the emulator (with another `apiKey` when given), closed after the test. */
+  client(apiKey?: string): BasiqClient;
+}
+
+/** Starts an emulator for the calling file; each test's clients are closed after it. */
+export function useEmulatorClients(): EmulatorClients {
+  const used = useEmulator();
+  const open: BasiqClient[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((client) => client.close()));
+  });
+  return {
+    get emulator() {
+      return used.emulator;
+    },
+    client(apiKey) {
+      const made = emulatorClient(used.emulator, apiKey ? { apiKey } : {});
+      open.push(made);
+      return made;
+    },
+  };
 }
 
 /** The emulator and a client on it; read inside tests (set before the file's first test runs). */

@@ -2,24 +2,17 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BasiqConfigError } from '@basiq-token/core';
-import type { BasiqClient } from '@basiq-token/core';
 import { probeHandler } from '@basiq-token/fastify';
-import { emulatorClient, useEmulator } from '../../../test/support/emulator-client.js';
+import { WRONG_API_KEY, useEmulatorClients } from '../../../test/support/emulator-client.js';
 
-const WRONG_API_KEY = Buffer.from(
-  '11111111-1111-4111-8111-111111111111:22222222-2222-4222-8222-222222222222',
-).toString('base64');
-const world = useEmulator();
-const clients: BasiqClient[] = [];
+const world = useEmulatorClients();
 const apps: FastifyInstance[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
-  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
 function appFor(apiKey?: string): FastifyInstance {
-  const client = emulatorClient(world.emulator, apiKey ? { apiKey } : {});
-  clients.push(client);
+  const client = world.client(apiKey);
   const app = Fastify();
   apps.push(app);
   app.get('/healthz', probeHandler(client, 'liveness'));
@@ -48,8 +41,7 @@ describe('probeHandler (Fastify)', () => {
   });
 
   it('checks kind and options at once', () => {
-    const client = emulatorClient(world.emulator);
-    clients.push(client);
+    const client = world.client();
     expect(() => probeHandler(client, 'ready' as 'readiness')).toThrow(BasiqConfigError);
     expect(() => probeHandler(client, 'readiness', { waitMs: -1 })).toThrow(BasiqConfigError);
   });

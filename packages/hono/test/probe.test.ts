@@ -1,22 +1,13 @@
 import { Hono } from 'hono';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BasiqConfigError } from '@basiq-token/core';
-import type { BasiqClient } from '@basiq-token/core';
 import { probeHandler } from '@basiq-token/hono';
-import { emulatorClient, useEmulator } from '../../../test/support/emulator-client.js';
+import { WRONG_API_KEY, useEmulatorClients } from '../../../test/support/emulator-client.js';
 
-const WRONG_API_KEY = Buffer.from(
-  '11111111-1111-4111-8111-111111111111:22222222-2222-4222-8222-222222222222',
-).toString('base64');
-const world = useEmulator();
-const clients: BasiqClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
+const world = useEmulatorClients();
 
 function appFor(apiKey?: string): Hono {
-  const client = emulatorClient(world.emulator, apiKey ? { apiKey } : {});
-  clients.push(client);
+  const client = world.client(apiKey);
   const app = new Hono();
   app.get('/healthz', probeHandler(client, 'liveness'));
   app.get('/readyz', probeHandler(client, 'readiness', { waitMs: 1_000 }));
@@ -45,8 +36,7 @@ describe('probeHandler (Hono)', () => {
   });
 
   it('checks kind and options at once', () => {
-    const client = emulatorClient(world.emulator);
-    clients.push(client);
+    const client = world.client();
     expect(() => probeHandler(client, 'ready' as 'readiness')).toThrow(BasiqConfigError);
     expect(() => probeHandler(client, 'readiness', { waitMs: -1 })).toThrow(BasiqConfigError);
   });

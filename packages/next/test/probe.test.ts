@@ -1,17 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BasiqConfigError } from '@basiq-token/core';
-import type { BasiqClient } from '@basiq-token/core';
 import { closeBasiqClients, probeRouteHandler } from '@basiq-token/next';
 import type { NextRequest } from 'next/server.js';
-import { emulatorClient, useEmulator } from '../../../test/support/emulator-client.js';
+import { WRONG_API_KEY, useEmulatorClients } from '../../../test/support/emulator-client.js';
 
-const WRONG_API_KEY = Buffer.from(
-  '11111111-1111-4111-8111-111111111111:22222222-2222-4222-8222-222222222222',
-).toString('base64');
-const world = useEmulator();
-const clients: BasiqClient[] = [];
+const world = useEmulatorClients();
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
   await closeBasiqClients();
 });
 
@@ -19,8 +13,7 @@ const get = (path: string) => new Request(`http://localhost${path}`) as NextRequ
 
 describe('probeRouteHandler (Next App Router)', () => {
   it("answers core's probes for a client source: liveness 200, readiness 200 with a token, JSON, no-store", async () => {
-    const client = emulatorClient(world.emulator);
-    clients.push(client);
+    const client = world.client();
     const { GET: healthz } = probeRouteHandler('liveness', () => client);
     const { GET: readyz } = probeRouteHandler('readiness', client, { waitMs: 1_000 });
     const live = await healthz(get('/healthz'));
@@ -46,10 +39,9 @@ describe('probeRouteHandler (Next App Router)', () => {
   });
 
   it('asks the source on each probe, so it follows the client a source function hands over', async () => {
-    const first = emulatorClient(world.emulator);
+    const first = world.client();
     await first.warmUp();
-    const second = emulatorClient(world.emulator);
-    clients.push(first, second);
+    const second = world.client();
     let current = first;
     const { GET } = probeRouteHandler('readiness', () => current, { waitMs: 0 });
     expect((await GET(get('/readyz'))).status).toBe(200);
