@@ -1,5 +1,6 @@
 import { createProbeFetchHandler } from '@basiq-token/core';
-import type { ProbeKind, ProbeOptions } from '@basiq-token/core';
+import { isBasiqClientRegistry } from '@basiq-token/core/adapter';
+import type { BasiqClientRegistry, ProbeKind, ProbeOptions } from '@basiq-token/core';
 import { getBasiqClient } from './client-cache.js';
 import type { NextClientSource } from './client-cache.js';
 import type { NextRouteHandler } from './app-router.js';
@@ -24,16 +25,20 @@ export interface NextProbeRouteHandlers {
  * 503 with core's JSON error. The answer is core's `probeResponse`, JSON with
  * `Cache-Control: no-store`. `source` is what `getBasiqClient` takes (default: from
  * `BASIQ_API_KEY`/`BASIQ_API_URL`), asked on each probe (one client per process and
- * configuration), so importing the route never reads the environment. `kind` and `options` are checked now (a
- * `BasiqConfigError`). Runs on the Node and Edge runtimes.
+ * configuration), so importing the route never reads the environment. With several Basiq
+ * applications, pass their `BasiqClientRegistry` (`createBasiqClients`): the probe covers every
+ * client (ready when all are). `kind` and `options` are checked now (a `BasiqConfigError`). Runs
+ * on the Node and Edge runtimes.
  */
 export function probeRouteHandler(
   kind: ProbeKind,
-  source?: NextClientSource,
+  source?: NextClientSource | BasiqClientRegistry,
   options?: ProbeOptions,
 ): NextProbeRouteHandlers {
   // Asked on each probe, not kept: a probe must report the client the app serves now (a source
   // function may hand over another), and getBasiqClient answers from its per-process cache.
-  const handler = createProbeFetchHandler(() => getBasiqClient(source), kind, options);
+  const handler = isBasiqClientRegistry(source)
+    ? createProbeFetchHandler(source, kind, options)
+    : createProbeFetchHandler(() => getBasiqClient(source), kind, options);
   return { GET: (request) => handler(request) };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BasiqConfigError } from '@basiq-token/core';
+import { BasiqConfigError, createBasiqClients } from '@basiq-token/core';
 import { closeBasiqClients, probeRouteHandler } from '@basiq-token/next';
 import type { NextRequest } from 'next/server.js';
 import { WRONG_API_KEY, useEmulatorClients } from '../../../test/support/emulator-client.js';
@@ -49,6 +49,19 @@ describe('probeRouteHandler (Next App Router)', () => {
     world.emulator.injectFault({ path: '/token', delayMs: 300 });
     // The new client holds no token yet: not ready, though the first still holds one.
     expect((await GET(get('/readyz'))).status).toBe(503);
+  });
+
+  it('covers every client of a registry: 503 while one application cannot get a token, 200 once all can', async () => {
+    const good = world.client();
+    const clients = createBasiqClients({ sandbox: good, production: world.client(WRONG_API_KEY) });
+    const { GET } = probeRouteHandler('readiness', clients, { waitMs: 1_000 });
+    const res = await GET(get('/readyz'));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: { code: 'basiq_configuration', message: expect.any(String) } });
+    const allGood = createBasiqClients({ sandbox: good, production: world.client() });
+    const ready = await probeRouteHandler('readiness', allGood, { waitMs: 1_000 }).GET(get('/readyz'));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', basiq: { ready: true } });
   });
 
   it('checks kind and options at once, before any client is made', () => {
