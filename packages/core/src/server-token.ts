@@ -42,8 +42,7 @@ export interface ServerTokenOptions {
 export type ServerTokenPhase = 'none' | 'fresh' | 'refresh-soon' | 'refresh-due' | 'expired';
 
 /** The store key name of the server token (in the API key's namespace). */
-export const SERVER_TOKEN_KEY = 'server';
-const STORE_KEY = SERVER_TOKEN_KEY;
+const STORE_KEY = 'server';
 const LOCK_KEY = 'lock:server';
 /**
  * At most one forced refresh (a token Basiq refused, replaced at once) per this long: when the
