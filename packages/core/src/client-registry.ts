@@ -1,6 +1,5 @@
-import { createBasiqClient } from './client.js';
 import type { BasiqClient, BasiqClientState } from './client.js';
-import { isBasiqClient } from './client-or-options.js';
+import { useClient } from './client-or-options.js';
 import { BasiqConfigError, BasiqError } from './errors.js';
 import type { BasiqHealth } from './health.js';
 import type { BasiqOptions, RouteResponse } from './types.js';
@@ -67,15 +66,12 @@ export class BasiqClientRegistry<N extends string = string> {
     for (const name of names) {
       const entry = entries[name] as unknown;
       try {
-        if (typeof entry === 'object' && entry !== null && isBasiqClient(entry as BasiqOptions)) {
-          clients.set(name, entry as BasiqClient);
-        } else if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
-          const client = createBasiqClient(entry as BasiqOptions);
-          owned.push(client);
-          clients.set(name, client);
-        } else {
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
           throw new BasiqConfigError(`expected a BasiqClient or BasiqOptions, got ${typeName(entry)}`);
         }
+        const used = useClient(entry as BasiqClient | BasiqOptions);
+        if (used.owned) owned.push(used.client);
+        clients.set(name, used.client);
       } catch (error) {
         // The clients made so far would otherwise keep their timers and stores.
         for (const client of owned) void client.close().catch(() => {});

@@ -115,14 +115,26 @@ export function useClientSelector<Req, Ctx = BasiqClient>(
   }
 
   const nameOf = (request: Req): unknown => (select as (request: Req) => unknown)(request);
+  const choose = (request: Req): PickedClient<Ctx> => {
+    const name = nameOf(request);
+    if (!clients.has(name)) return { answer: clients.errorResponse(unknownName(name)) };
+    const client = clients.get(name);
+    return { name, client, context: contexts.get(client) as Ctx };
+  };
+  // The middleware and the client-token route both pick for the same request object: `select`
+  // runs once per request, not once per stage.
+  const picked = new WeakMap<object, PickedClient<Ctx>>();
   return {
     clients,
     owned,
     pick(request) {
-      const name = nameOf(request);
-      if (!clients.has(name)) return { answer: clients.errorResponse(unknownName(name)) };
-      const client = clients.get(name);
-      return { name, client, context: contexts.get(client) as Ctx };
+      if (typeof request !== 'object' || request === null) return choose(request);
+      let choice = picked.get(request);
+      if (choice === undefined) {
+        choice = choose(request);
+        picked.set(request, choice);
+      }
+      return choice;
     },
     clientFor(request) {
       return clients.get(nameOf(request) as string);

@@ -303,6 +303,24 @@ describe('useClientSelector (core/adapter)', () => {
     expect(madeFor).toHaveLength(2);
   });
 
+  it('runs select once per request, however many stages pick for it (middleware, then route)', () => {
+    const made = registry({ sandbox: options(sandbox.apiKey), production: options(production.apiKey) });
+    let calls = 0;
+    const selector = useClientSelector<Req>({
+      clients: made,
+      select: (request) => {
+        calls++;
+        return select(request);
+      },
+    });
+    const request = { tenant: 'sandbox' };
+    expect(selector.pick(request).client).toBe(made.get('sandbox'));
+    expect(selector.pick(request).client).toBe(made.get('sandbox'));
+    expect(calls).toBe(1);
+    expect(selector.pick({ tenant: 'production' }).client).toBe(made.get('production'));
+    expect(calls).toBe(2);
+  });
+
   it.each([
     ['an unknown name', 'staging'],
     ['a name with hostile bytes', 'evil\r\nx: 1'],
