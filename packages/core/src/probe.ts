@@ -79,13 +79,6 @@ const NO_STORE: Readonly<Record<string, string>> = {
 };
 
 /**
- * Per client, the warm-up a probe started and that is still running: every probe arriving
- * meanwhile waits for it instead of starting another (module-wide, so two probes made for one
- * client share it too).
- */
-const running = new WeakMap<BasiqClient, Promise<unknown>>();
-
-/**
  * Checks `kind` and `options` now (a {@link BasiqConfigError} naming the option otherwise) and
  * returns the probe, to call per request. What adapters build their probe routes from; see
  * {@link probeResponse} for what it answers. A source function is called on each probe and must
@@ -163,7 +156,8 @@ async function readiness(target: ProbeTarget, waitMs: number): Promise<ProbeResp
   if (health.ready) return ok('ready', health);
   const waiting = clientsOf(target)
     .filter((client) => !client.health().ready)
-    .map(sharedWarmUp);
+    // Probes arriving together share one fetch: warmUp() joins the client's single flight.
+    .map((client) => client.warmUp());
   try {
     await withDeadline(
       // Every client settles before the answer, so one wrong key does not cut the others' fetches
@@ -183,19 +177,6 @@ async function readiness(target: ProbeTarget, waitMs: number): Promise<ProbeResp
   // A token fetched and already gone (the client closed meanwhile) is not ready.
   if (!after.ready) return notReady();
   return ok('ready', after);
-}
-
-function sharedWarmUp(client: BasiqClient): Promise<unknown> {
-  let attempt = running.get(client);
-  if (attempt === undefined) {
-    attempt = client.warmUp();
-    running.set(client, attempt);
-    const done = (): void => {
-      running.delete(client);
-    };
-    attempt.then(done, done);
-  }
-  return attempt;
 }
 
 function notReady(): ProbeResponse {
