@@ -2,6 +2,7 @@ import type { BasiqClient } from './client.js';
 import { isBasiqClient } from './client-or-options.js';
 import { BasiqClientRegistry, isBasiqClientRegistry, unknownName } from './client-registry.js';
 import type { BasiqClientEntries } from './client-registry.js';
+import { echoableName } from './did-you-mean.js';
 import { BasiqConfigError } from './errors.js';
 import type { RouteResponse } from './types.js';
 
@@ -84,9 +85,10 @@ export function useClientSelector<Req, Ctx = BasiqClient>(
   const allowed = new Set([...SELECTION_KEYS, ...(settings.allowedKeys ?? [])]);
   for (const key of Object.keys(selection)) {
     if (!allowed.has(key)) {
+      const shown = echoableName(key);
       throw new BasiqConfigError(
-        `${prefix}: '${key.slice(0, 40)}' is not an option of { clients, select }; give each client its own options inside clients`,
-        { option: `${prefix}.${key.slice(0, 40)}` },
+        `${prefix}: ${shown ? `'${shown}'` : 'a key (name not shown)'} is not an option of { clients, select }; give each client its own options inside clients`,
+        { option: shown ? `${prefix}.${shown}` : prefix },
       );
     }
   }

@@ -26,3 +26,14 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+// What an unknown option name must look like to be echoed (a misspelt option, not a secret).
+const OPTION_NAME = /^[A-Za-z_$][\w$]{0,31}$/;
+
+/**
+ * `name` when an error may show it: it looks like a misspelt option. Otherwise undefined: a spread
+ * of the wrong object could put a secret in the key position.
+ */
+export function echoableName(name: string): string | undefined {
+  return OPTION_NAME.test(name) ? name : undefined;
+}

@@ -1,4 +1,4 @@
-import { closest } from './did-you-mean.js';
+import { closest, echoableName } from './did-you-mean.js';
 import { BasiqConfigError } from './errors.js';
 import { isLoopbackHost } from './loopback.js';
 import type { TokenStore } from './store.js';
@@ -182,9 +182,7 @@ function section(value: unknown, name: string, known: readonly string[]): Record
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (known.includes(key)) continue;
-    // An unknown name is echoed only when it looks like a misspelt option: a spread of the
-    // wrong object could put a secret in the key position.
-    const shown = OPTION_NAME.test(key);
+    const shown = echoableName(key) !== undefined;
     const path = shown ? (isTop ? key : `${name}.${key}`) : name;
     const guess = closest(key, known);
     fail(
@@ -360,8 +358,6 @@ function typeName(value: unknown): string {
 // Strings longer than this are never echoed in an option error: a mixed-up argument could be
 // the API key, and even its first characters are a piece of it. "30000" still shows.
 const MAX_SHOWN_STRING = 6;
-// What an unknown option name must look like to be echoed (a misspelt option, not a secret).
-const OPTION_NAME = /^[A-Za-z_$][\w$]{0,31}$/;
 
 function show(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

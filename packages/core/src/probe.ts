@@ -2,7 +2,7 @@ import type { BasiqClient } from './client.js';
 import { isBasiqClient } from './client-or-options.js';
 import { isBasiqClientRegistry } from './client-registry.js';
 import type { BasiqClientRegistry, BasiqClientsHealth } from './client-registry.js';
-import { closest } from './did-you-mean.js';
+import { closest, echoableName } from './did-you-mean.js';
 import { BasiqConfigError, BasiqError } from './errors.js';
 import type { BasiqHealth } from './health.js';
 import { errorResponse } from './route.js';
@@ -223,9 +223,10 @@ function validateProbe(kind: unknown, options: unknown): number {
   for (const name of Object.keys(options)) {
     if (!OPTION_NAMES.includes(name)) {
       const hint = closest(name, OPTION_NAMES);
+      const shown = echoableName(name);
       throw new BasiqConfigError(
-        `Unknown probe option ${JSON.stringify(name.slice(0, 40))}${hint ? ` (did you mean "${hint}"?)` : ''}`,
-        { option: name.slice(0, 40) },
+        `Unknown probe option ${shown ? JSON.stringify(shown) : '(name not shown)'}${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        { option: shown ?? 'options' },
       );
     }
   }

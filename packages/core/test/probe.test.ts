@@ -241,6 +241,19 @@ describe('probe options are checked at construction', () => {
     );
   });
 
+  it('never echoes an unknown option name that could be a secret (a key spread into the options)', () => {
+    const secret = WRONG_API_KEY;
+    let thrown: unknown;
+    try {
+      createProbe(newClient(), 'readiness', { [secret]: 1 } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(BasiqConfigError);
+    expect(String((thrown as Error).message)).not.toContain(secret.slice(0, 8));
+    expect((thrown as BasiqConfigError).option).toBe('options');
+  });
+
   it('something that is not a client or registry', () => {
     expect(() => createProbe({} as BasiqClient, 'liveness')).toThrow(BasiqConfigError);
     expect(() => createProbe(null as unknown as BasiqClient, 'liveness')).toThrow(BasiqConfigError);
